@@ -1,0 +1,151 @@
+"""The ``cluster-planner`` command. Imports no Qt unless asked to open the application."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import catalog as _catalog
+from .errors import PlanError
+from .presets import DEFAULT, preset_path, presets
+
+
+def _load(path: str):
+    from .planio import load
+
+    return load(_resolve(path))
+
+
+def _resolve(path: str):
+    """A plan path, or the name of a built-in preset (``meta-rsc``)."""
+    from pathlib import Path
+
+    if not Path(path).exists() and path in presets():
+        return preset_path(path)
+    return path
+
+
+def cmd_evaluate(args) -> int:
+    from .model.evaluate import evaluate
+    from .summary import as_markdown, as_table
+
+    results = evaluate(_load(args.plan))
+    if args.format == "json":
+        json.dump(results.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "markdown":
+        sys.stdout.write(as_markdown(results, args.precision))
+    else:
+        sys.stdout.write(as_table(results, args.precision))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    _load(args.plan)
+    print(f"{args.plan}: ok")
+    return 0
+
+
+def cmd_presets(args) -> int:
+    from .planio import load
+
+    for name, path in presets().items():
+        plan = load(path)
+        print(f"{name:<24} {plan.name}")
+    return 0
+
+
+def cmd_catalog(args) -> int:
+    from .units import format_quantity as q
+
+    cat = _catalog.builtin()
+    kinds = [args.kind] if args.kind else list(_catalog.KINDS)
+    for kind in kinds:
+        print(f"{kind}:")
+        for entry in cat.kind(kind).values():
+            if kind == "accelerators":
+                bf16 = entry.peak_flops.get("bf16") or entry.peak_flops.get("fp16")
+                detail = (f"{q(bf16, 'flop_rate')} bf16/fp16 dense, {q(entry.memory_bytes, 'bytes')}, "
+                          f"{q(entry.tdp_w, 'power')}")
+            elif kind == "systems":
+                detail = f"{entry.accelerators} x {entry.accelerator}, {q(entry.max_power_w, 'power')} max"
+            elif kind == "fabrics":
+                detail = f"{entry.port_speed_bytes_per_s * 8 / 1e9:g} Gb/s, radix {entry.switch_radix}"
+            else:
+                detail = f"{q(entry.rack_power_limit_w, 'power')} per rack, PUE {entry.typical_pue:g}"
+            print(f"  {entry.id:<18} {entry.name}: {detail}")
+            if args.sources:
+                print(f"  {'':<18} source: {entry.source}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import write_report
+
+    write_report(_load(args.plan), args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    # The desktop app lives in ``ui`` (Qt), which this package never imports: the
+    # ``cluster-planner`` launcher (ui/launcher.py) hands its runner in as ``open_gui``.
+    if args.open_gui is None:
+        print("cluster-planner: the desktop application starts from the cluster-planner command "
+              "(pip install -e '.[gui]'); this headless entry point evaluates plans only", file=sys.stderr)
+        return 1
+    return args.open_gui(args.plan, screenshot=args.screenshot)
+
+
+_COMMANDS = ("evaluate", "validate", "presets", "catalog", "report", "gui")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cluster-planner",
+                                description="Plan AI supercomputers: evaluate cluster plans written in YAML.")
+    sub = p.add_subparsers(dest="command")
+    e = sub.add_parser("evaluate", help="evaluate a plan and print what it delivers")
+    e.add_argument("plan", help="plan file, or the name of a built-in preset")
+    e.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    e.add_argument("--precision", default="bf16", help="precision for the headline figures (default bf16)")
+    e.set_defaults(func=cmd_evaluate)
+    v = sub.add_parser("validate", help="check a plan; print every problem and exit 1 if any")
+    v.add_argument("plan")
+    v.set_defaults(func=cmd_validate)
+    sub.add_parser("presets", help="list the built-in plans").set_defaults(func=cmd_presets)
+    c = sub.add_parser("catalog", help="list the built-in hardware")
+    c.add_argument("kind", nargs="?", choices=_catalog.KINDS)
+    c.add_argument("--sources", action="store_true", help="show where each figure comes from")
+    c.set_defaults(func=cmd_catalog)
+    r = sub.add_parser("report", help="write a self-contained HTML report of a plan")
+    r.add_argument("plan")
+    r.add_argument("-o", "--output", default="report.html")
+    r.set_defaults(func=cmd_report)
+    g = sub.add_parser("gui", help="open the desktop application (the default command)")
+    g.add_argument("plan", nargs="?", help=f"plan file or preset (default: {DEFAULT})")
+    g.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")
+    g.set_defaults(func=cmd_gui)
+    return p
+
+
+def main(argv=None, open_gui=None) -> int:
+    """Run the command line. ``open_gui(plan, screenshot=...)`` opens the desktop app, if given."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in _COMMANDS and not argv[0].startswith("-"):
+        argv = ["gui", *argv]  # no command: open the application (on a plan, if one is named)
+    args = build_parser().parse_args(argv)
+    args.open_gui = open_gui
+    try:
+        return args.func(args)
+    except PlanError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The plan-format reference, generated from the field specs (``python -m planner.docs``).
+
+The README's "Plan format" tables are this module's output; a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .hardware import Accelerator, Cooling, Fabric, System
+from .plan import Dataset, Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
+from .schema import specs
+from .units import DIMENSIONS, to_text
+
+SECTIONS = [
+    ("Top level", Plan), ("phases[]", Phase), ("phases[].nodes[]", NodeGroup),
+    ("phases[].storage[]", StorageTier), ("network", Network), ("facility", Facility),
+    ("workloads[]", Workload), ("workloads[].dataset", Dataset),
+    ("catalog.accelerators.ID", Accelerator), ("catalog.systems.ID", System),
+    ("catalog.fabrics.ID", Fabric), ("catalog.cooling.ID", Cooling),
+]
+
+
+def _unit(spec) -> str:
+    if spec.kind == "quantity":
+        return f"{DIMENSIONS[spec.dim]}"
+    if spec.kind == "map":
+        return f"{DIMENSIONS[spec.dim]} per precision"
+    if spec.kind == "choice":
+        return " \\| ".join(spec.choices)
+    return {"int": "whole number", "number": "number", "date": "date", "str": "text", "list": "list",
+            "object": "mapping", "table": "mapping"}.get(spec.kind, spec.kind)
+
+
+def _default(cls, name, spec) -> str:
+    if spec.required:
+        return "required"
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    d = f.default
+    if d == "":
+        return "empty"
+    if d is None or d == () or dataclasses.is_dataclass(d):
+        return "—"
+    if spec.kind == "quantity":
+        return f"`{to_text(d, spec.dim, spec.display)}`"
+    return f"`{d}`"
+
+
+def reference() -> str:
+    out = []
+    for title, cls in SECTIONS:
+        out += [f"#### `{title}`", "", "| key | unit / values | default | meaning |", "|---|---|---|---|"]
+        for name, spec in specs(cls):
+            out.append(f"| `{spec.key}` | {_unit(spec)} | {_default(cls, name, spec)} | {spec.doc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(reference())

@@ -1,0 +1,168 @@
+"""Results of evaluating a plan: frozen, SI units, named parts plus totals."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    fabric: str
+    topology: str
+    endpoints: int
+    levels: int
+    switches_per_level: tuple
+    switches: int
+    endpoint_links: int
+    switch_links: int
+    transceivers: int
+    oversubscription: float
+    max_endpoints: int  # what this many levels of this radix can hold
+    port_speed_bytes_per_s: float
+    injection_bandwidth_per_accelerator_bytes_per_s: float
+    bandwidth_per_accelerator_bytes_per_s: float  # across the top tier, after oversubscription
+    bisection_bandwidth_bytes_per_s: float
+    switch_power_w: float
+    optics_power_w: float
+    power_w: float
+    capex_usd: float
+
+
+@dataclass(frozen=True)
+class PowerResult:
+    accelerators_w: float  # under training load
+    node_other_w: float  # CPUs, memory, NICs, fans, PSU losses of the nodes
+    network_w: float
+    storage_w: float
+    it_w: float
+    accelerators_max_w: float
+    node_other_max_w: float
+    it_max_w: float
+    pue: float
+    facility_w: float
+    facility_max_w: float
+    cooling_overhead_w: float  # facility_w - it_w
+
+
+@dataclass(frozen=True)
+class RackResult:
+    racks: int
+    nodes_per_rack: int  # the densest group's
+    rack_power_w: float  # densest rack under training load
+    rack_power_max_w: float
+    limit_w: float
+    cooling: str
+    cooling_limit_w: float
+
+
+@dataclass(frozen=True)
+class StorageResult:
+    tiers: int
+    capacity_bytes: float
+    read_bandwidth_bytes_per_s: float
+    write_bandwidth_bytes_per_s: float
+    power_w: float
+
+
+@dataclass(frozen=True)
+class CostResult:
+    capex_usd: float
+    nodes_usd: float
+    network_usd: float
+    storage_usd: float
+    energy_per_year_j: float
+    opex_usd_per_year: float
+    unpriced: tuple  # names of components with no price in the catalog
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    name: str
+    online: _dt.date | None
+    gpus: int
+    nodes: int
+    peak_flops: dict  # precision -> FLOP/s, dense
+    sparse_flops: dict
+    power: PowerResult
+    network: NetworkResult
+    racks: RackResult
+    storage: StorageResult
+    cost: CostResult
+
+
+@dataclass(frozen=True)
+class WorkloadResult:
+    name: str
+    phase: str
+    gpus: int
+    gpus_online: int
+    precision: str
+    total_flops: float  # model FLOPs (6 P D for a dense transformer)
+    hardware_flops: float  # counts recomputation (8 P D with full recompute)
+    peak_flops_per_gpu: float
+    mfu: float
+    mfu_source: str  # "plan" | "achieved_flops" | "token_rate" | "catalog"
+    sustained_flops: float  # model FLOP/s of the run
+    compute_time_s: float
+    io_bytes: float
+    read_bandwidth_bytes_per_s: float
+    io_time_s: float
+    time_s: float
+    bound: str  # "compute" | "storage" | "none"
+    gpu_hours: float
+    it_power_w: float
+    energy_j: float  # at the facility (x PUE)
+    emissions_kg: float
+    cost_usd: float
+    tokens_per_s: float | None
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    message: str
+    path: str = ""  # key path of the plan field it points at
+
+
+@dataclass(frozen=True)
+class Results:
+    name: str
+    gpus: int
+    nodes: int
+    peak_flops: dict
+    sparse_flops: dict
+    power: PowerResult
+    network: NetworkResult
+    racks: RackResult
+    storage: StorageResult
+    cost: CostResult
+    phases: tuple
+    workloads: tuple
+    warnings: tuple
+
+    def workload(self, name: str) -> WorkloadResult:
+        for w in self.workloads:
+            if w.name == name:
+                return w
+        raise KeyError(name)
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON: SI units, names carrying units, dates as ISO text."""
+        return _plain(self)
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no infinity: null means "never" (e.g. no storage to read from)
+    return value

@@ -1,0 +1,123 @@
+"""Load and save plans: YAML text <-> frozen Plan, with every mistake reported at once."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from . import catalog as _catalog
+from .errors import PlanError, Problem
+from .plan import FORMAT, KEY_ORDER, Plan
+from .schema import Reader, to_data
+from .validate import check_format, check_references
+from .yamlio import Document, read_file, read_text
+
+
+def from_document(doc: Document) -> Plan:
+    raw = doc.data
+    if not isinstance(raw, dict):
+        found = "an empty file" if raw is None else f"{type(raw).__name__} at the top level"
+        raise PlanError([Problem(doc.file, 1, 1, "", "a plan: a mapping with keys format, name, phases, ...", found)])
+    problems = check_format(doc, raw)
+    if problems:  # a newer format may use keys we do not know: say only that
+        raise PlanError(problems)
+    reader = Reader(doc, _known_ids(raw))
+    plan = reader.build(Plan, raw, ())
+    problems = reader.problems
+    if plan is not None and not problems:
+        problems += check_references(plan, _catalog.for_plan(plan), doc)
+    if problems:
+        raise PlanError(problems)
+    return plan
+
+
+def _known_ids(raw: dict) -> dict:
+    """Catalog ids a plan may refer to: built-in ones plus those it declares itself."""
+    builtin = _catalog.builtin()
+    custom = raw.get("catalog") if isinstance(raw.get("catalog"), dict) else {}
+    out = {}
+    for kind in _catalog.KINDS:
+        own = custom.get(kind) if isinstance(custom.get(kind), dict) else {}
+        out[kind] = set(builtin.kind(kind)) | {str(k) for k in own}
+    return out
+
+
+def loads(text: str, file: str = "<plan>") -> Plan:
+    """A Plan from YAML text; PlanError listing every problem otherwise."""
+    return from_document(read_text(text, file))
+
+
+def load(path) -> Plan:
+    """A Plan from a YAML file; PlanError listing every problem (file, line, key) otherwise."""
+    return from_document(read_file(path))
+
+
+class _FlowDict(dict):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper, text):
+    if "\n" in text:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
+    if len(text) > 80:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=">")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+_Dumper.add_representer(_FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+
+
+def _flow_small(value):
+    """Small mappings of scalars on one line ({system: dgx-a100, count: 760}); others in blocks."""
+    if isinstance(value, dict):
+        inner = {k: _flow_small(v) for k, v in value.items()}
+        scalars = all(not isinstance(v, (dict, list)) for v in inner.values())
+        short = sum(len(str(k)) + len(str(v)) + 4 for k, v in inner.items()) < 100
+        if inner and scalars and short:
+            return _FlowDict(inner)
+        return inner
+    if isinstance(value, list):
+        return [_flow_small(v) for v in value]
+    return value
+
+
+def to_yaml_data(plan: Plan) -> dict:
+    data = to_data(plan)
+    data["format"] = FORMAT
+    ordered = {k: data[k] for k in KEY_ORDER if k in data}
+    return {k: _flow_small(v) if k not in ("description", "name") else v for k, v in ordered.items()}
+
+
+def dumps(plan: Plan) -> str:
+    """Readable YAML for a plan: stable key order, quantities with the units a person would use."""
+    return yaml.dump(to_yaml_data(plan), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save(plan: Plan, path) -> None:
+    """Write ``plan`` to ``path`` atomically: a temporary file in the same folder, flushed to
+    disk, then renamed over the target. On failure nothing partial is left, and OSError says why."""
+    path = Path(path)
+    text = dumps(plan)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

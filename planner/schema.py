@@ -1,0 +1,289 @@
+"""Declarative fields for the plan and catalog dataclasses, and the generic reader/writer.
+
+Each dataclass field carries a ``Spec`` in its metadata: the YAML key, the kind of value,
+its dimension and limits, and a sentence saying what it means. One reader turns YAML
+data into frozen dataclasses (collecting every problem), one writer turns them back into
+readable YAML data, and the desktop app builds its editors and tooltips from the same
+specs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import units
+from .yamlio import Document
+
+MISSING = dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    kind: str  # str | int | number | quantity | date | choice | list | object | map
+    doc: str = ""
+    dim: str | None = None  # for quantity / map
+    display: str | None = None  # display family, e.g. "bitrate" for a bandwidth in Gb/s
+    choices: tuple[str, ...] = ()
+    item: type | None = None  # for list / object
+    required: bool = False
+    minimum: float = 0.0
+    strict_min: bool = False  # value must be > minimum
+    maximum: float = 1e27
+    unit_hint: str = ""  # for the editor: the unit shown next to the value
+    per_gpu: bool = False  # written back as "... per GPU"
+    ref: str | None = None  # a catalog id of this kind (accelerators, systems, fabrics, cooling)
+
+
+def field(key: str, kind: str, doc: str = "", default: Any = None, **kw) -> Any:
+    """A dataclass field with its Spec. ``default=MISSING`` makes the key required."""
+    required = default is MISSING
+    spec = Spec(key=key, kind=kind, doc=doc, required=required, **kw)
+    if required:
+        return dataclasses.field(metadata={"spec": spec})
+    if isinstance(default, (list, dict)):
+        raise TypeError("use tuples or None for container defaults")
+    return dataclasses.field(default=default, metadata={"spec": spec})
+
+
+def specs(cls) -> list[tuple[str, Spec]]:
+    """(attribute name, Spec) for each field of a plan/catalog dataclass, in order."""
+    return [(f.name, f.metadata["spec"]) for f in dataclasses.fields(cls) if "spec" in f.metadata]
+
+
+def spec_of(cls, attr: str) -> Spec:
+    for name, spec in specs(cls):
+        if name == attr:
+            return spec
+    raise KeyError(attr)
+
+
+def _kind_text(spec: Spec) -> str:
+    if spec.kind == "quantity":
+        return units.describe(spec.dim)
+    if spec.kind == "int":
+        return "a whole number" + (" > 0" if spec.strict_min else " >= 0")
+    if spec.kind == "number":
+        return "a number"
+    if spec.kind == "date":
+        return "a date like 2022-01-24"
+    if spec.kind == "choice":
+        return "one of: " + ", ".join(spec.choices)
+    if spec.kind == "list":
+        return "a list"
+    if spec.kind in ("object", "map"):
+        return "a mapping of keys to values"
+    return "text"
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+class Reader:
+    """Turns YAML data into dataclasses, collecting problems against a Document."""
+
+    def __init__(self, doc: Document, refs: dict | None = None):
+        self.doc = doc
+        self.problems = []
+        self.refs = refs  # kind -> known ids, to check references while reading
+
+    def problem(self, path, expected: str, found: str = "") -> None:
+        self.problems.append(self.doc.problem(path, expected, found))
+
+    def build(self, cls, raw: Any, path: tuple, extra: dict | None = None):
+        if not isinstance(raw, dict):
+            self.problem(path, f"a mapping with keys {', '.join(s.key for _, s in specs(cls))}", _found(raw))
+            return None
+        fields = specs(cls)
+        known = {s.key: (name, s) for name, s in fields}
+        for key in raw:
+            if key not in known:
+                close = difflib.get_close_matches(key, list(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.problem(path + (key,), "one of the keys " + ", ".join(known) + hint, f"'{key}'")
+        values = dict(extra or {})
+        ok = True
+        for name, spec in fields:
+            if spec.key not in raw or raw[spec.key] is None:
+                if spec.required:
+                    self.problem(path, f"the key '{spec.key}' ({spec.doc or _kind_text(spec)})", "none")
+                    ok = False
+                continue
+            value = self.value(spec, raw[spec.key], path + (spec.key,))
+            if value is _BAD:
+                ok = False
+                continue
+            values[name] = value
+        if not ok:
+            return None
+        return cls(**values)
+
+    def value(self, spec: Spec, raw: Any, path: tuple):
+        kind = spec.kind
+        if kind == "str":
+            if isinstance(raw, (dict, list)) or isinstance(raw, bool):
+                self.problem(path, "text", _found(raw))
+                return _BAD
+            if spec.ref and self.refs is not None and str(raw) not in self.refs[spec.ref]:
+                known = sorted(self.refs[spec.ref])
+                close = difflib.get_close_matches(str(raw), known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                kind = spec.ref.rstrip("s") if spec.ref != "cooling" else "cooling"
+                self.problem(path, f"a {kind} id from the catalog: {', '.join(known)}{hint}", _found(raw))
+                return _BAD
+            return str(raw)
+        if kind == "choice":
+            if not isinstance(raw, str) or raw not in spec.choices:
+                close = difflib.get_close_matches(str(raw), spec.choices, n=1) if isinstance(raw, str) else []
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.problem(path, "one of: " + ", ".join(spec.choices) + hint, _found(raw))
+                return _BAD
+            return raw
+        if kind == "date":
+            if isinstance(raw, _dt.datetime):
+                return raw.date()
+            if isinstance(raw, _dt.date):
+                return raw
+            if isinstance(raw, str):
+                try:
+                    return _dt.date.fromisoformat(raw.strip())
+                except ValueError:
+                    pass
+            self.problem(path, "a date like 2022-01-24", _found(raw))
+            return _BAD
+        if kind in ("int", "number", "quantity"):
+            return self.number(spec, raw, path)
+        if kind == "list":
+            if not isinstance(raw, list):
+                self.problem(path, "a list", _found(raw))
+                return _BAD
+            items = [self.build(spec.item, v, path + (i,)) for i, v in enumerate(raw)]
+            if any(i is None for i in items):
+                return _BAD
+            return tuple(items)
+        if kind == "table":
+            if not isinstance(raw, dict):
+                self.problem(path, "a mapping of ids to entries", _found(raw))
+                return _BAD
+            entries = [self.build(spec.item, v, path + (str(k),), {"id": str(k)}) for k, v in raw.items()]
+            if any(e is None for e in entries):
+                return _BAD
+            return tuple(entries)
+        if kind == "object":
+            built = self.build(spec.item, raw, path)
+            return _BAD if built is None else built
+        if kind == "map":
+            if not isinstance(raw, dict):
+                self.problem(path, "a mapping of keys to values", _found(raw))
+                return _BAD
+            inner = dataclasses.replace(spec, kind="quantity")
+            out = {}
+            for k, v in raw.items():
+                if spec.choices and k not in spec.choices:
+                    self.problem(path + (k,), "one of the keys " + ", ".join(spec.choices), f"'{k}'")
+                    continue
+                got = self.number(inner, v, path + (k,))
+                if got is not _BAD:
+                    out[str(k)] = got
+            return out if len(out) == len(raw) else _BAD
+        raise AssertionError(f"unknown kind {kind}")  # our own bug, not the user's
+
+    def number(self, spec: Spec, raw: Any, path: tuple):
+        dim = spec.dim if spec.kind == "quantity" else "count"
+        if isinstance(raw, bool) or isinstance(raw, (dict, list)) or raw is None:
+            self.problem(path, _kind_text(spec), _found(raw))
+            return _BAD
+        if isinstance(raw, (int, float)):
+            value = float(raw)
+        else:
+            try:
+                value, _ = units.parse(str(raw), dim)
+            except units.UnitError as exc:
+                self.problem(path, str(exc), _found(raw))
+                return _BAD
+        if math.isnan(value) or math.isinf(value):
+            self.problem(path, _kind_text(spec) + " (finite)", _found(raw))
+            return _BAD
+        low_ok = value > spec.minimum if spec.strict_min else value >= spec.minimum
+        if not low_ok:
+            sign = ">" if spec.strict_min else ">="
+            self.problem(path, f"{_kind_text(spec)} {sign} {spec.minimum:g}".replace(" > 0 > 0", " > 0")
+                         .replace(" >= 0 >= 0", " >= 0"), _found(raw))
+            return _BAD
+        if value > spec.maximum:
+            self.problem(path, f"{_kind_text(spec)} of at most {spec.maximum:g}", _found(raw))
+            return _BAD
+        if spec.kind == "int":
+            if not float(value).is_integer():
+                self.problem(path, _kind_text(spec), _found(raw))
+                return _BAD
+            return int(value)
+        return value
+
+
+_BAD = object()
+
+
+def to_data(obj) -> dict:
+    """A plan or catalog dataclass as YAML-ready data: readable units, defaults left out."""
+    out: dict = {}
+    for f in dataclasses.fields(obj):
+        spec = f.metadata.get("spec")
+        if spec is None:
+            continue
+        value = getattr(obj, f.name)
+        if value is None or (isinstance(value, (tuple, dict)) and not value):
+            continue
+        data = _value_to_data(spec, value)
+        if isinstance(data, dict) and not data:
+            continue
+        out[spec.key] = data
+    return out
+
+
+def number_text(value: float):
+    """A plain number as a person writes it: 760, 0.45, 175e9, 15.6e12 (exact on reading back)."""
+    if float(value).is_integer() and abs(value) < 1e6:
+        return int(value)
+    if abs(value) < 1e6:
+        return value
+    exp = 3 * int(math.floor(math.log10(abs(value)) / 3))
+    mant = value / 10.0**exp
+    for text in (f"{mant:.6g}e{exp}", f"{mant:.12g}e{exp}"):
+        if float(text) == value:
+            return text
+    return int(value) if float(value).is_integer() else value
+
+
+def _value_to_data(spec: Spec, value):
+    if spec.kind == "quantity":
+        text = units.to_text(value, spec.dim, spec.display)
+        return f"{text} per GPU" if spec.per_gpu and isinstance(text, str) else text
+    if spec.kind in ("int",):
+        return int(value)
+    if spec.kind == "number":
+        return number_text(value)
+    if spec.kind == "list":
+        return [to_data(v) for v in value]
+    if spec.kind == "object":
+        return to_data(value)
+    if spec.kind == "table":
+        return {v.id: to_data(v) for v in value}
+    if spec.kind == "map":
+        return {k: units.to_text(v, spec.dim, spec.display) for k, v in value.items()}
+    return value

@@ -1,0 +1,130 @@
+"""Results as sections of labelled, formatted figures: shared by the text table, Markdown,
+the HTML report and the desktop dashboard, so all say the same thing in the same units."""
+
+from __future__ import annotations
+
+from .model.results import Results
+from .units import format_quantity as q
+
+Section = tuple  # (title, [(label, value text), ...])
+
+
+def pflops(x: float) -> str:
+    return q(x, "flop_rate")
+
+
+def days(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "never (no throughput)"
+    if seconds >= 86400:
+        return f"{seconds / 86400:,.1f} days"
+    return q(seconds, "time")
+
+
+def sections(r: Results, precision: str = "bf16") -> list[Section]:
+    out: list[Section] = []
+    peak = r.peak_flops.get(precision)
+    cluster = [
+        ("Accelerators", f"{r.gpus:,}"),
+        ("Nodes", f"{r.nodes:,}"),
+        ("Racks (compute)", f"{r.racks.racks:,} ({r.racks.nodes_per_rack} nodes, "
+                            f"{q(r.racks.rack_power_w, 'power')} each under load)"),
+        (f"Peak {precision} (dense)", pflops(peak) if peak else "n/a"),
+    ]
+    sp = r.sparse_flops.get(precision)
+    if sp:
+        cluster.append((f"Peak {precision} (2:4 sparse)", pflops(sp)))
+    for prec in ("fp64", "fp8", "fp4"):
+        if prec != precision and prec in r.peak_flops:
+            cluster.append((f"Peak {prec} (dense)", pflops(r.peak_flops[prec])))
+    cluster += [
+        ("Storage", f"{q(r.storage.capacity_bytes, 'bytes')}, {q(r.storage.read_bandwidth_bytes_per_s, 'bandwidth')}"
+                    " read"),
+    ]
+    out.append(("Cluster", cluster))
+    p = r.power
+    out.append(("Power", [
+        ("IT under training load", q(p.it_w, "power")),
+        ("  accelerators", q(p.accelerators_w, "power")),
+        ("  rest of nodes", q(p.node_other_w, "power")),
+        ("  network", q(p.network_w, "power")),
+        ("  storage", q(p.storage_w, "power")),
+        ("IT at maximum", q(p.it_max_w, "power")),
+        ("PUE", f"{p.pue:.2f}"),
+        ("Facility under load", q(p.facility_w, "power")),
+        ("Facility at maximum", q(p.facility_max_w, "power")),
+    ]))
+    n = r.network
+    out.append(("Network", [
+        ("Fabric", f"{n.fabric}, {n.topology}, {n.levels} levels"),
+        ("Endpoints", f"{n.endpoints:,} of {n.max_endpoints:,} possible"),
+        ("Switches per level", " / ".join(f"{x:,}" for x in n.switches_per_level) + f" ({n.switches:,} in all)"),
+        ("Links", f"{n.endpoint_links:,} to nodes, {n.switch_links:,} between switches"),
+        ("Transceivers", f"{n.transceivers:,}"),
+        ("Bandwidth per accelerator", q(n.injection_bandwidth_per_accelerator_bytes_per_s, "bandwidth")
+         + (f" ({q(n.bandwidth_per_accelerator_bytes_per_s, 'bandwidth')} across the top tier)"
+            if n.oversubscription > 1 else "")),
+        ("Bisection bandwidth", q(n.bisection_bandwidth_bytes_per_s, "bandwidth")),
+    ]))
+    c = r.cost
+    cost_rows = [
+        ("Capital cost", f"{c.capex_usd / 1e6:,.1f} M USD"),
+        ("  nodes / network / storage",
+         f"{c.nodes_usd / 1e6:,.1f} / {c.network_usd / 1e6:,.1f} / {c.storage_usd / 1e6:,.1f} M USD"),
+        ("Energy per year", q(c.energy_per_year_j, "energy")),
+        ("Electricity per year", f"{c.opex_usd_per_year / 1e6:,.2f} M USD"),
+    ]
+    if c.unpriced:
+        cost_rows.append(("Not priced", ", ".join(c.unpriced)))
+    out.append(("Cost", cost_rows))
+    if len(r.phases) > 1:
+        rows = []
+        for ph in r.phases:
+            online = ph.online.isoformat() if ph.online else "undated"
+            pk = ph.peak_flops.get(precision)
+            rows.append((f"{ph.name} ({online})", f"{ph.gpus:,} accelerators, "
+                         f"{pflops(pk) if pk else 'n/a'}, {q(ph.power.facility_w, 'power')} facility"))
+        out.append(("Build-out (cumulative)", rows))
+    for w in r.workloads:
+        rows = [
+            ("Accelerators", f"{w.gpus:,} of {w.gpus_online:,} online at {w.phase}"),
+            ("Work", q(w.total_flops, "flops") + " (model FLOPs)"),
+        ]
+        if w.total_flops:
+            rows.append(("MFU", f"{w.mfu:.1%} ({w.mfu_source})"))
+            rows.append(("Compute time", days(w.compute_time_s)))
+        if w.io_bytes:
+            rows.append(("I/O time", f"{days(w.io_time_s)} ({q(w.io_bytes, 'bytes')} at "
+                                      f"{q(w.read_bandwidth_bytes_per_s, 'bandwidth')})"))
+        rows += [
+            ("Time", f"{days(w.time_s)}, bound by {w.bound}"),
+            ("GPU-hours", f"{w.gpu_hours:,.0f}"),
+            ("Energy (facility)", q(w.energy_j, "energy")),
+            ("Emissions", q(w.emissions_kg, "mass") + " CO2e"),
+            ("Electricity cost", f"{w.cost_usd:,.0f} USD"),
+        ]
+        out.append((f"Workload: {w.name}", rows))
+    if r.warnings:
+        out.append(("Warnings", [(w.code, w.message) for w in r.warnings]))
+    return out
+
+
+def as_table(r: Results, precision: str = "bf16") -> str:
+    lines = [r.name, "=" * len(r.name)]
+    for title, rows in sections(r, precision):
+        lines += ["", title, "-" * len(title)]
+        width = max(len(label) for label, _ in rows)
+        lines += [f"{label:<{width}}  {value}" for label, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_markdown(r: Results, precision: str = "bf16") -> str:
+    lines = [f"# {_md(r.name)}"]
+    for title, rows in sections(r, precision):
+        lines += ["", f"## {_md(title)}", "", "| | |", "|---|---|"]
+        lines += [f"| {_md(label.strip())} | {_md(value)} |" for label, value in rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,195 @@
+"""Safe YAML reading with positions, and the limits that keep hostile files harmless.
+
+Only plain YAML data is accepted: mappings, sequences, strings, numbers, booleans, null
+and dates. Tags such as ``!!python/object`` are refused, and so are anchors and aliases
+(which is what makes a "billion laughs" file harmless: nothing is ever expanded).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import yaml
+
+from .errors import PlanError, Problem
+
+MAX_FILE_BYTES = 5_000_000  # a plan of 10,000 phases is well under 1 MB
+MAX_DEPTH = 32
+MAX_STRING = 100_000
+MAX_ITEMS = 100_000
+
+Path_ = tuple  # a key path: ("phases", 0, "nodes", 1, "count")
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases while composing (so nothing can be expanded)."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML's name
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark, "no anchors or aliases (&name / *name)", "an alias")
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(event.start_mark, "no anchors or aliases (&name / *name)", f"anchor &{anchor}")
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, mark, expected: str, found: str):
+        super().__init__(expected)
+        self.mark, self.expected, self.found = mark, expected, found
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class Document:
+    """Plain data read from YAML, with the position of every key path in it."""
+
+    def __init__(self, data, marks: dict, file: str):
+        self.data = data
+        self.marks = marks  # path tuple -> (line, column), 1-based
+        self.file = file
+
+    def problem(self, path: Path_, expected: str, found: str = "") -> Problem:
+        line = col = None
+        p = tuple(path)
+        while p not in self.marks and p:
+            p = p[:-1]
+        if p in self.marks:
+            line, col = self.marks[p]
+        return Problem(self.file, line, col, format_path(path), expected, found)
+
+
+def read_text(text: str, file: str = "<plan>") -> Document:
+    """Parse YAML text into plain data with positions; PlanError on anything else."""
+    if len(text) > MAX_FILE_BYTES:
+        raise PlanError([Problem(file, None, None, "", f"a plan of at most {MAX_FILE_BYTES:,} bytes",
+                                 f"{len(text):,} bytes")])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except _Refused as exc:
+        raise PlanError([Problem(file, exc.mark.line + 1, exc.mark.column + 1, "", exc.expected, exc.found)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        what = (exc.problem or "unreadable YAML").strip()
+        raise PlanError([Problem(file, line, col, "", "well-formed YAML", what)]) from None
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(file, None, None, "", "well-formed YAML", str(exc).splitlines()[0])]) from None
+    marks: dict = {}
+    problems: list[Problem] = []
+    if node is None:
+        data = None
+    else:
+        data = _convert(node, (), 0, marks, problems, file)
+    if problems:
+        raise PlanError(problems)
+    return Document(data, marks, file)
+
+
+def read_file(path) -> Document:
+    """Read a plan file; a missing, unreadable or oversized file is a PlanError too."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PlanError([Problem(name, None, None, "", "a readable plan file", exc.strerror or str(exc))]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise PlanError([Problem(name, None, None, "", f"a plan of at most {MAX_FILE_BYTES:,} bytes",
+                                 "a larger file")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlanError([Problem(name, None, None, "", "UTF-8 text",
+                                 f"a byte that is not UTF-8 at offset {exc.start}")]) from None
+    return read_text(text, name)
+
+
+_constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
+yaml.constructor.SafeConstructor.__init__(_constructor)
+
+
+def _convert(node, path, depth, marks, problems, file):
+    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    where = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        problems.append(Problem(file, *where, format_path(path), f"nesting at most {MAX_DEPTH} deep",
+                                "deeper nesting"))
+        return None
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(file, *where, format_path(path), "plain YAML data", f"the tag {node.tag}"))
+        return None
+    if isinstance(node, yaml.MappingNode):
+        if len(node.value) > MAX_ITEMS:
+            problems.append(Problem(file, *where, format_path(path), f"at most {MAX_ITEMS:,} keys",
+                                    f"{len(node.value):,}"))
+            return None
+        out = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        format_path(path), "a plain key", "a complex key"))
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        format_path(path), "no merge keys (<<)", "a merge key"))
+                continue
+            if key in out:
+                problems.append(Problem(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        format_path(path + (key,)), "each key once", "a duplicate key"))
+                continue
+            marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _convert(value_node, path + (key,), depth + 1, marks, problems, file)
+            marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        if len(node.value) > MAX_ITEMS:
+            problems.append(Problem(file, *where, format_path(path), f"at most {MAX_ITEMS:,} items",
+                                    f"{len(node.value):,}"))
+            return None
+        return [_convert(v, path + (i,), depth + 1, marks, problems, file) for i, v in enumerate(node.value)]
+    # scalar
+    if len(node.value) > MAX_STRING:
+        problems.append(Problem(file, *where, format_path(path), f"text of at most {MAX_STRING:,} characters",
+                                f"{len(node.value):,} characters"))
+        return None
+    tag = node.tag
+    try:
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
+        if tag == "tag:yaml.org,2002:int":
+            return _constructor.construct_yaml_int(node)
+        if tag == "tag:yaml.org,2002:float":
+            return _constructor.construct_yaml_float(node)
+        if tag == "tag:yaml.org,2002:bool":
+            return _constructor.construct_yaml_bool(node)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        value = _constructor.construct_yaml_timestamp(node)
+        return value.date() if isinstance(value, _dt.datetime) and node.value.strip().count(":") == 0 else value
+    except (ValueError, yaml.YAMLError):
+        problems.append(Problem(file, *where, format_path(path), "a valid value", repr(node.value)))
+        return None

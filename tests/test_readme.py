@@ -1,0 +1,24 @@
+"""The README stays true: its quick start is what CI runs, its format reference is current."""
+
+import re
+
+from planner.docs import reference
+from tests.conftest import ROOT
+
+
+def quick_start_commands():
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", section, flags=re.S)
+
+
+def test_quick_start_has_two_commands_and_ci_runs_the_test_one():
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands)
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert commands[1] in ci
+
+
+def test_format_reference_is_current():
+    assert reference() in (ROOT / "README.md").read_text()

@@ -1,0 +1,1 @@
+"""Cluster Planner's desktop application (Qt). Imports planner; planner never imports it."""
