@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import yaml
 
 from . import catalog as _catalog
+from .atomic import write_text
 from .errors import PlanError, Problem
 from .plan import FORMAT, KEY_ORDER, Plan
 from .schema import Reader, to_data
@@ -104,20 +101,5 @@ def dumps(plan: Plan) -> str:
 
 
 def save(plan: Plan, path) -> None:
-    """Write ``plan`` to ``path`` atomically: a temporary file in the same folder, flushed to
-    disk, then renamed over the target. On failure nothing partial is left, and OSError says why."""
-    path = Path(path)
-    text = dumps(plan)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``plan`` to ``path`` atomically (see planner.atomic); OSError says why it failed."""
+    write_text(path, dumps(plan))

@@ -1,0 +1,72 @@
+"""Pure edits of a frozen plan by key path: what the desktop app's commands are made of.
+
+A path is a tuple of attribute names and list indexes, e.g. ("phases", 0, "nodes", 1, "count").
+Every function returns a new plan and leaves the old one untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .errors import PlanError, Problem
+from .plan import Plan
+
+
+def get_at(obj, path: tuple):
+    for part in path:
+        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+    return obj
+
+
+def replace_at(obj, path: tuple, value):
+    """A copy of ``obj`` with the thing at ``path`` replaced by ``value``."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(head, int):
+        items = list(obj)
+        items[head] = replace_at(items[head], rest, value)
+        return tuple(items)
+    return dataclasses.replace(obj, **{head: replace_at(getattr(obj, head), rest, value)})
+
+
+def insert_at(obj, list_path: tuple, index: int, item):
+    items = list(get_at(obj, list_path))
+    items.insert(index, item)
+    return replace_at(obj, list_path, tuple(items))
+
+
+def remove_at(obj, list_path: tuple, index: int):
+    items = list(get_at(obj, list_path))
+    del items[index]
+    return replace_at(obj, list_path, tuple(items))
+
+
+def move_at(obj, list_path: tuple, index: int, offset: int):
+    items = list(get_at(obj, list_path))
+    target = index + offset
+    if not 0 <= target < len(items):
+        return obj
+    items[index], items[target] = items[target], items[index]
+    return replace_at(obj, list_path, tuple(items))
+
+
+def unique_name(existing, base: str) -> str:
+    names = set(existing)
+    if base not in names:
+        return base
+    n = 2
+    while f"{base} ({n})" in names:
+        n += 1
+    return f"{base} ({n})"
+
+
+def check(plan: Plan) -> list[Problem]:
+    """Problems a plan would have if saved and loaded again (cross-references, names, ...)."""
+    from .planio import dumps, loads
+
+    try:
+        loads(dumps(plan), "<edited plan>")
+    except PlanError as exc:
+        return exc.problems
+    return []

@@ -1,0 +1,137 @@
+"""How a headline figure was computed: the formula, the values put in, and the plan fields
+they came from. Used by the desktop app's "Explain" panel and the HTML report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import catalog as _catalog
+from .model.results import Results
+from .plan import Plan
+from .units import format_quantity as q
+
+
+@dataclass(frozen=True)
+class Explanation:
+    key: str
+    title: str
+    value: str
+    formula: str
+    inputs: tuple  # (label, value text, plan key path or "" when derived)
+
+
+def _groups(plan: Plan, upto: int | None = None):
+    last = len(plan.phases) if upto is None else upto + 1
+    for i, phase in enumerate(plan.phases[:last]):
+        for j, g in enumerate(phase.nodes):
+            yield f"phases[{i}].nodes[{j}]", g
+
+
+def _days(s: float) -> str:
+    return f"{s / 86400:,.2f} days" if s >= 86400 else q(s, "time")
+
+
+def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str = "bf16") -> Explanation:
+    cat = _catalog.for_plan(plan)
+    if key == "gpus":
+        inputs = tuple((f"{g.count:,} x {g.system}", f"{g.count * cat.systems[g.system].accelerators:,}",
+                        path + ".count") for path, g in _groups(plan))
+        return Explanation(key, "Accelerators", f"{r.gpus:,}", "Σ node count × accelerators per system", inputs)
+    if key == "peak":
+        inputs = []
+        for path, g in _groups(plan):
+            s = cat.systems[g.system]
+            a = cat.accelerators[s.accelerator]
+            each = a.peak_flops.get(precision, 0)
+            inputs.append((f"{g.count:,} x {s.accelerators} x {a.id} at {q(each, 'flop_rate')}",
+                           q(g.count * s.accelerators * each, "flop_rate"), path + ".system"))
+        return Explanation(key, f"Peak {precision} (dense)", q(r.peak_flops.get(precision, 0), "flop_rate"),
+                           "Σ accelerators × dense peak per accelerator (catalog; 2:4 sparsity excluded)",
+                           tuple(inputs))
+    p = r.power
+    if key == "it_power":
+        return Explanation(key, "IT power under training load", q(p.it_w, "power"),
+                           "accelerators (TDP each) + rest of nodes (typical_power − accelerators) + network "
+                           "(switches × switch power + transceivers × optic power) + storage", (
+                               ("Accelerators", q(p.accelerators_w, "power"), "phases"),
+                               ("Rest of nodes", q(p.node_other_w, "power"), "phases"),
+                               ("Network", f"{q(p.network_w, 'power')} ({r.network.switches:,} switches, "
+                                           f"{r.network.transceivers:,} transceivers)", "network.fabric"),
+                               ("Storage", q(p.storage_w, "power"), "phases"),
+                           ))
+    if key == "facility_power":
+        return Explanation(key, "Facility power under load", q(p.facility_w, "power"), "IT power × PUE", (
+            ("IT power", q(p.it_w, "power"), ""),
+            ("PUE", f"{p.pue:.2f}" + ("" if plan.facility.pue else f" (typical of {plan.facility.cooling})"),
+             "facility.pue"),
+        ))
+    if key == "capex":
+        c = r.cost
+        return Explanation(key, "Capital cost", f"{c.capex_usd / 1e6:,.1f} M USD",
+                           "nodes × system price + switches × switch price + transceivers × optic price + "
+                           "storage tier prices", (
+                               ("Nodes", f"{c.nodes_usd / 1e6:,.1f} M USD", "phases"),
+                               ("Network", f"{c.network_usd / 1e6:,.1f} M USD", "network.fabric"),
+                               ("Storage", f"{c.storage_usd / 1e6:,.1f} M USD", "phases"),
+                               ("Not priced", ", ".join(c.unpriced) or "nothing", "catalog"),
+                           ))
+    if key == "opex":
+        c = r.cost
+        price = plan.facility.electricity_price_usd_per_j * 3.6e6
+        return Explanation(key, "Electricity per year", f"{c.opex_usd_per_year / 1e6:,.2f} M USD",
+                           "facility power × 8,760 h × electricity price", (
+                               ("Facility power", q(p.facility_w, "power"), ""),
+                               ("Energy per year", q(c.energy_per_year_j, "energy"), ""),
+                               ("Electricity price", f"{price:.3f} USD/kWh", "facility.electricity_price"),
+                           ))
+    if not r.workloads:
+        return Explanation(key, "No workload", "—", "Add a workload to time a training run.", ())
+    w = r.workloads[min(workload, len(r.workloads) - 1)]
+    wl = plan.workloads[min(workload, len(plan.workloads) - 1)]
+    base = f"workloads[{min(workload, len(plan.workloads) - 1)}]"
+    rate_input = {
+        "plan": ("MFU", f"{w.mfu:.1%}", base + ".mfu"),
+        "catalog": ("MFU (accelerator's typical)", f"{w.mfu:.1%}", base + ".mfu"),
+        "achieved_flops": ("Achieved hardware FLOP/s per GPU", q(wl.achieved_flops_per_gpu or 0, "flop_rate"),
+                           base + ".achieved_flops"),
+        "token_rate": ("Tokens/s per GPU", f"{wl.tokens_per_s_per_gpu or 0:,.0f}", base + ".token_rate"),
+    }[w.mfu_source]
+    if key == "sustained":
+        return Explanation(key, "Sustained model FLOP/s", q(w.sustained_flops, "flop_rate"),
+                           "GPUs × peak per GPU × MFU", (
+                               ("GPUs", f"{w.gpus:,}", base + ".gpus"),
+                               ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
+                               rate_input,
+                           ))
+    if key == "time":
+        work = (f"6 × {wl.parameters:.3g} parameters × {wl.tokens:.3g} tokens"
+                if wl.parameters and wl.tokens and wl.total_flops is None else "given")
+        return Explanation(key, f"Time of {w.name}", _days(w.time_s),
+                           "max(compute time, I/O time); compute = model FLOPs / (GPUs × peak per GPU × MFU); "
+                           "I/O = dataset bytes × epochs / storage read bandwidth", (
+                               ("Model FLOPs", f"{w.total_flops:.3g} ({work})", base + ".parameters"),
+                               ("GPUs", f"{w.gpus:,}", base + ".gpus"),
+                               ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
+                               rate_input,
+                               ("Compute time", _days(w.compute_time_s), ""),
+                               ("I/O time", _days(w.io_time_s) if w.io_bytes else "no dataset", base + ".dataset"),
+                               ("Bound by", w.bound, ""),
+                           ))
+    if key == "energy":
+        return Explanation(key, f"Energy of {w.name}", q(w.energy_j, "energy"), "IT power of the run × time × PUE", (
+            ("IT power of the run", q(w.it_power_w, "power"),
+             base + ".power_per_gpu" if wl.power_per_gpu_w else ""),
+            ("Time", _days(w.time_s), ""),
+            ("PUE", f"{p.pue:.2f}", "facility.pue"),
+        ))
+    if key == "emissions":
+        ci = plan.facility.carbon_intensity_kg_per_j * 3.6e6
+        return Explanation(key, f"Emissions of {w.name}", q(w.emissions_kg, "mass") + " CO2e",
+                           "energy × carbon intensity", (
+                               ("Energy", q(w.energy_j, "energy"), ""),
+                               ("Carbon intensity", f"{ci:.3f} kg/kWh", "facility.carbon_intensity"),
+                           ))
+    raise KeyError(key)
+
+
+KEYS = ("gpus", "peak", "sustained", "time", "it_power", "facility_power", "energy", "emissions", "capex", "opex")

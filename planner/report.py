@@ -1,0 +1,60 @@
+"""A self-contained HTML report of a plan: the figures, the build-out, the plots (inline SVG)
+and the plan itself. No Qt, no network: one file to mail or archive. All plan text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from . import svgplot
+from .atomic import write_text
+from .model.evaluate import evaluate
+from .plan import Plan
+from .planio import dumps
+from .summary import sections
+from .sweep import time_vs_gpus
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1180px;color:#222}
+h1{margin-bottom:0}.desc{color:#555;max-width:900px}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td{padding:2px 14px 2px 0;vertical-align:top}
+td:first-child{color:#555}section{display:inline-block;vertical-align:top;width:560px;margin-right:20px}
+.plots svg{border:1px solid #eee;margin:6px}pre{background:#f6f6f6;padding:1em;overflow:auto}
+.warn td:first-child{color:#b35900;font-family:monospace}
+"""
+
+
+def html(plan: Plan, precision: str = "bf16") -> str:
+    r = evaluate(plan)
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(plan.name)}</title>"
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>{escape(plan.name)}</h1><p class='desc'>{escape(plan.description)}</p>"]
+    for title, rows in sections(r, precision):
+        cls = " class='warn'" if title == "Warnings" else ""
+        parts.append(f"<section><h3>{escape(title)}</h3><table{cls}>")
+        parts += [f"<tr><td>{escape(label)}</td><td>{escape(value)}</td></tr>" for label, value in rows]
+        parts.append("</table></section>")
+    parts.append("<h2>Plots</h2><div class='plots'>")
+    p = r.power
+    parts.append(svgplot.bars("Power under training load", ["accelerators", "rest of nodes", "network", "storage",
+                                                              "cooling etc."],
+                              [x / 1e6 for x in (p.accelerators_w, p.node_other_w, p.network_w, p.storage_w,
+                                                 p.cooling_overhead_w)], "MW"))
+    xs = [i for i, _ in enumerate(r.phases)]
+    parts.append(svgplot.line("Build-out: accelerators by phase", xs, [ph.gpus for ph in r.phases],
+                              "phase number (" + ", ".join(escape(ph.name) for ph in r.phases) + ")",
+                              "accelerators", step=True))
+    for i, w in enumerate(r.workloads):
+        if w.total_flops > 0:
+            counts, times = time_vs_gpus(plan, i)
+            parts.append(svgplot.line(f"{w.name}: time against GPUs", list(counts), list(times / 86400), "GPUs",
+                                      "days", mark=(w.gpus, w.time_s / 86400), logx=True))
+        parts.append(svgplot.bars(f"{w.name}: time", ["compute", "I/O", "total"],
+                                  [w.compute_time_s / 86400, w.io_time_s / 86400, w.time_s / 86400], "days",
+                                  "#5cb85c"))
+    parts.append("</div><h2>The plan</h2><pre>" + escape(dumps(plan)) + "</pre></body></html>")
+    return "\n".join(parts)
+
+
+def write_report(plan: Plan, path, precision: str = "bf16") -> None:
+    """Write the report atomically."""
+    write_text(path, html(plan, precision))
