@@ -70,3 +70,24 @@ def check(plan: Plan) -> list[Problem]:
     except PlanError as exc:
         return exc.problems
     return []
+
+
+def rename_phase(plan: Plan, index: int, new_name: str) -> Plan:
+    """Rename a phase and every workload that names it."""
+    old = plan.phases[index].name
+    plan = replace_at(plan, ("phases", index, "name"), new_name)
+    workloads = tuple(dataclasses.replace(w, phase=new_name) if w.phase == old else w for w in plan.workloads)
+    return dataclasses.replace(plan, workloads=workloads)
+
+
+def parse_path(text: str) -> tuple:
+    """``phases[0].nodes[1].count`` -> ("phases", 0, "nodes", 1, "count")."""
+    out: list = []
+    for part in text.replace("[", ".[").split("."):
+        if not part:
+            continue
+        if part.startswith("[") and part.endswith("]") and part[1:-1].isdigit():
+            out.append(int(part[1:-1]))
+        else:
+            out.append(part)
+    return tuple(out)

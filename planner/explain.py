@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import catalog as _catalog
 from .model.results import Results
 from .plan import Plan
+from .schema import number_text
 from .units import format_quantity as q
 
 
@@ -104,12 +105,13 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
                                rate_input,
                            ))
     if key == "time":
-        work = (f"6 × {wl.parameters:.3g} parameters × {wl.tokens:.3g} tokens"
+        work = (f"6 × {number_text(wl.parameters)} parameters × {number_text(wl.tokens)} tokens"
                 if wl.parameters and wl.tokens and wl.total_flops is None else "given")
         return Explanation(key, f"Time of {w.name}", _days(w.time_s),
                            "max(compute time, I/O time); compute = model FLOPs / (GPUs × peak per GPU × MFU); "
                            "I/O = dataset bytes × epochs / storage read bandwidth", (
-                               ("Model FLOPs", f"{w.total_flops:.3g} ({work})", base + ".parameters"),
+                               ("Model FLOPs", f"{w.total_flops:.3g} ({work})".replace("e+", "e"),
+                                base + ".parameters"),
                                ("GPUs", f"{w.gpus:,}", base + ".gpus"),
                                ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
                                rate_input,

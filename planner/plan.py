@@ -105,7 +105,8 @@ class Workload:
     recompute: str = field("recompute", "choice", "Activation recomputation", "none", choices=RECOMPUTE)
     gpus: int | None = field("gpus", "int", "Accelerators used (default: all online at the phase)", None,
                              strict_min=True, maximum=100_000_000)
-    phase: str | None = field("phase", "str", "Phase the run starts on (default: the last)", None)
+    phase: str | None = field("phase", "str", "Phase the run starts on (default: the last)", None,
+                              ref="phases")
     power_per_gpu_w: float | None = field(
         "power_per_gpu", "quantity",
         "IT power charged per accelerator (default: the cluster's IT power under load / accelerators)",

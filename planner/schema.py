@@ -139,7 +139,7 @@ class Reader:
             if isinstance(raw, (dict, list)) or isinstance(raw, bool):
                 self.problem(path, "text", _found(raw))
                 return _BAD
-            if spec.ref and self.refs is not None and str(raw) not in self.refs[spec.ref]:
+            if spec.ref and self.refs is not None and spec.ref in self.refs and str(raw) not in self.refs[spec.ref]:
                 known = sorted(self.refs[spec.ref])
                 close = difflib.get_close_matches(str(raw), known, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -237,6 +237,29 @@ class Reader:
 
 
 _BAD = object()
+
+
+def parse_single(spec: Spec, raw, refs: dict | None = None):
+    """One value typed by a person (an editor field): (value, None) or (None, what was expected)."""
+    from .yamlio import Document as _Doc
+
+    reader = Reader(_Doc(None, {}, ""), refs)
+    value = reader.value(spec, raw, (spec.key,))
+    if value is _BAD:
+        p = reader.problems[0]
+        return None, f"expected {p.expected}" + (f", found {p.found}" if p.found else "")
+    return value, None
+
+
+def value_text(spec: Spec, value) -> str:
+    """A value as an editor shows it: the same text the plan file would hold."""
+    if value is None:
+        return ""
+    if spec.kind == "map":
+        return ", ".join(f"{k}: {v}" for k, v in _value_to_data(spec, value).items())
+    if spec.kind == "date":
+        return value.isoformat()
+    return str(_value_to_data(spec, value))
 
 
 def to_data(obj) -> dict:

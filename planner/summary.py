@@ -128,3 +128,17 @@ def as_markdown(r: Results, precision: str = "bf16") -> str:
         lines += ["", f"## {_md(title)}", "", "| | |", "|---|---|"]
         lines += [f"| {_md(label.strip())} | {_md(value)} |" for label, value in rows]
     return "\n".join(lines) + "\n"
+
+
+def as_csv(r: Results, precision: str = "bf16") -> str:
+    """The summary as CSV rows: section, figure, value (formatted with units)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["section", "figure", "value"])
+    for title, rows in sections(r, precision):
+        for label, value in rows:
+            writer.writerow([title, label.strip(), value])
+    return buf.getvalue()

@@ -1,0 +1,97 @@
+"""Start the desktop application (or render its window to a PNG and exit)."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+from pathlib import Path
+
+import planner
+from planner.errors import PlanError
+
+XCB_PACKAGES = "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libegl1"
+
+
+def _no_display_message(plan_arg: str | None) -> str:
+    target = plan_arg or "meta-rsc"
+    return (f"cluster-planner: no display found ($DISPLAY and $WAYLAND_DISPLAY are unset). Evaluate the plan "
+            f"headless instead: cluster-planner evaluate {target}  (or render the window: "
+            f"cluster-planner gui --screenshot out.png {plan_arg or ''})".rstrip())
+
+
+def platform_problem(screenshot: bool) -> str | None:
+    """A one-line reason the window cannot open here, or None. Sets offscreen for screenshots."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+        return None
+    if sys.platform.startswith("linux"):
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            return "no-display"
+        if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and \
+                ctypes.util.find_library("xcb-cursor") is None:
+            return ("cluster-planner: Qt's xcb platform plugin needs system libraries that are missing here; "
+                    f"install them, e.g. on Debian/Ubuntu: sudo apt-get install {XCB_PACKAGES}")
+    return None
+
+
+def resolve(plan_arg: str | None) -> Path:
+    if plan_arg is None:
+        return planner.preset_path()
+    if not Path(plan_arg).exists() and plan_arg in planner.presets():
+        return planner.preset_path(plan_arg)
+    return Path(plan_arg)
+
+
+def build_window(plan_path: Path | None = None, is_preset: bool = False):
+    """The main window on a plan (the default preset if none); QApplication must exist."""
+    from .document import PlanDocument
+    from .main_window import MainWindow
+
+    path = plan_path or planner.preset_path()
+    plan = planner.load(path)
+    # A preset opens as a new, unsaved plan: saving asks where, so presets are never overwritten.
+    doc = PlanDocument(plan, None if is_preset else path)
+    return MainWindow(doc)
+
+
+def run(plan_arg: str | None, screenshot: str | None = None) -> int:
+    problem = platform_problem(bool(screenshot))
+    if problem == "no-display":
+        print(_no_display_message(plan_arg), file=sys.stderr)
+        return 2
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    path = resolve(plan_arg)
+    is_preset = plan_arg is None or (not Path(plan_arg).exists() and plan_arg in planner.presets())
+    try:
+        planner.load(path)
+    except PlanError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Cluster Planner")
+    app.setOrganizationName("ClusterPlanner")
+    window = build_window(path, is_preset)
+    if screenshot:
+        window.resize(1500, 950)
+        window.show()
+        for _ in range(5):
+            app.processEvents()
+        ok = window.grab().save(str(screenshot))
+        window.document.undo_stack.setClean()
+        window.close()
+        if not ok:
+            print(f"cluster-planner: could not write {screenshot}", file=sys.stderr)
+            return 1
+        print(f"wrote {screenshot}")
+        return 0
+    window.show()
+    return app.exec()

@@ -1,0 +1,110 @@
+"""The document: the plan being edited, its file, its undo stack and its latest results.
+
+Widgets never change the plan themselves: they call ``apply`` (which pushes a command) and
+listen to ``plan_changed`` / ``results_ready``. Bursts of edits are coalesced by a zero-delay
+single-shot timer, so the model runs once per event-loop turn, on the GUI thread (it takes
+well under a millisecond; see benchmarks/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+import planner
+from planner import edit
+
+from .commands import ReplacePlanCommand
+
+
+class PlanDocument(QObject):
+    plan_changed = Signal(object)
+    results_ready = Signal(object)
+    path_changed = Signal(object)
+    modified_changed = Signal(bool)
+    evaluation_failed = Signal(str)
+
+    def __init__(self, plan: planner.Plan, path: Path | None = None, parent=None):
+        super().__init__(parent)
+        self._plan = plan
+        self._path = Path(path) if path else None
+        self._results = None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.recompute_now)
+        self.recompute_now()
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def plan(self) -> planner.Plan:
+        return self._plan
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def results(self):
+        return self._results
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    # -- edits -----------------------------------------------------------------------------
+    def apply(self, new_plan: planner.Plan, text: str, merge_key: str | None = None) -> list:
+        """Push an edit. Returns the problems that stop it (and pushes nothing) if the new plan
+        would not load back, e.g. a workload naming a phase that no longer exists."""
+        if new_plan == self._plan:
+            return []
+        problems = edit.check(new_plan)
+        if problems:
+            return problems
+        self.undo_stack.push(ReplacePlanCommand(self, self._plan, new_plan, text, merge_key))
+        return []
+
+    def _set_plan(self, plan: planner.Plan) -> None:
+        self._plan = plan
+        self.plan_changed.emit(plan)
+        self._timer.start()
+
+    def recompute_now(self) -> None:
+        self._timer.stop()
+        try:
+            self._results = planner.evaluate(self._plan)
+        except Exception as exc:  # pragma: no cover - a model bug must not lose the user's edits
+            self.evaluation_failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.results_ready.emit(self._results)
+
+    # -- files -----------------------------------------------------------------------------
+    def load_file(self, path) -> None:
+        """Open a plan file; PlanError (and the current plan untouched) if it is bad."""
+        plan = planner.load(path)
+        self.undo_stack.clear()
+        self._path = Path(path)
+        self._set_plan(plan)
+        self.undo_stack.setClean()
+        self.modified_changed.emit(False)
+        self.path_changed.emit(self._path)
+
+    def load_plan(self, plan: planner.Plan, text: str) -> None:
+        """Replace the plan with another (a preset) as one undoable step; the file is forgotten."""
+        self.undo_stack.push(ReplacePlanCommand(self, self._plan, plan, text))
+        self._path = None
+        self.path_changed.emit(None)
+
+    def save(self, path=None) -> None:
+        """Save to ``path`` (or the current file); OSError if it fails, and the document stays modified."""
+        target = Path(path) if path else self._path
+        if target is None:
+            raise ValueError("no file to save to")
+        planner.save(self._plan, target)
+        self._path = target
+        self.undo_stack.setClean()
+        self.path_changed.emit(self._path)

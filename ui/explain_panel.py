@@ -1,0 +1,52 @@
+"""Explains a headline figure: its formula, the values put in and the plan fields they came
+from (links that select the field in the design editor). Plan text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QTextBrowser
+
+from planner.explain import explain
+
+
+class ExplainPanel(QTextBrowser):
+    field_requested = Signal(str)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("explain")
+        self.document_ = document
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        self.key = "time"
+        self.workload = 0
+        self.precision = "bf16"
+        document.results_ready.connect(lambda _r: self.refresh())
+        self.refresh()
+
+    def show_key(self, key: str, workload: int, precision: str) -> None:
+        self.key, self.workload, self.precision = key, workload, precision
+        self.refresh()
+
+    def refresh(self) -> None:
+        doc = self.document_
+        if doc.results is None:
+            return
+        e = explain(doc.plan, doc.results, self.key, self.workload, self.precision)
+        rows = []
+        for label, value, path in e.inputs:
+            link = f" <a href='field:{escape(path)}'>{escape(path)}</a>" if path else ""
+            rows.append(f"<tr><td>{escape(label)}</td><td><b>{escape(value)}</b></td><td>{link}</td></tr>")
+        self.setHtml(
+            f"<h3>{escape(e.title)} = {escape(e.value)}</h3>"
+            f"<p><i>{escape(e.formula)}</i></p>"
+            f"<table cellspacing='4'>{''.join(rows)}</table>"
+            "<p style='color:#777'>Click a figure on the dashboard to explain it; a link selects the plan field.</p>"
+        )
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("field:"):
+            self.field_requested.emit(text[len("field:"):])

@@ -1,0 +1,269 @@
+"""The main window: design editor on the left; dashboard (with explanations), plots and the
+catalog on the right; File and Edit menus; title with the file and a modified marker."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget
+
+import planner
+from planner.errors import PlanError
+from planner.report import write_report
+from planner.summary import as_csv
+
+from . import settings as _settings
+from .catalog_browser import CatalogBrowser
+from .dashboard import Dashboard
+from .design_editor import DesignEditor
+from .document import PlanDocument
+from .explain_panel import ExplainPanel
+from .plots import PlotsPanel
+from .preset_gallery import PresetGallery
+
+YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    last_error = ""
+
+    def __init__(self, document: PlanDocument, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.setAcceptDrops(True)
+        self.editor = DesignEditor(document)
+        self.dashboard = Dashboard(document)
+        self.explain = ExplainPanel(document)
+        self.plots = PlotsPanel(document, self.dashboard)
+        self.catalog = CatalogBrowser(document)
+
+        self.dashboard.add_side_panel("How it is computed", self.explain)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.addTab(self.dashboard, "Dashboard")
+        self.tabs.addTab(self.plots, "Plots")
+        self.tabs.addTab(self.catalog, "Catalog")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setSizes([430, 1070])
+        self.setCentralWidget(self.splitter)
+
+        self.dashboard.explain_requested.connect(self._on_explain_requested)
+        self.dashboard.field_requested.connect(self.select_field)
+        self.dashboard.selection_changed.connect(self._on_explain_selection_changed)
+        self.explain.field_requested.connect(self.select_field)
+        for source in (self.editor, self.catalog):
+            source.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        document.path_changed.connect(lambda _p: self._update_title())
+        document.modified_changed.connect(lambda _m: self._update_title())
+        document.plan_changed.connect(lambda _p: self._update_title())
+        document.evaluation_failed.connect(lambda text: self.statusBar().showMessage(f"Model error: {text}"))
+        self._build_menus()
+        self._update_title()
+        self._restore_layout()
+        self.statusBar().showMessage("Edit the plan on the left; every figure follows.", 5000)
+
+    # -- menus -----------------------------------------------------------------------------
+    def _action(self, menu, text, slot, shortcut=None, tip=""):
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(f, "&New from preset…", self._on_new_triggered, QKeySequence.StandardKey.New,
+                     "Start from the plan of a real cluster")
+        self._action(f, "&Open…", self._on_open_triggered, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        f.addSeparator()
+        self._action(f, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(f, "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        f.addSeparator()
+        ex = f.addMenu("&Export results")
+        self._action(ex, "JSON…", lambda: self._on_export_triggered("json"))
+        self._action(ex, "CSV…", lambda: self._on_export_triggered("csv"))
+        self._action(ex, "HTML report…", lambda: self._on_export_triggered("html"))
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        e = bar.addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        e.addAction(undo)
+        e.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = _settings.recent_files()
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        for path in files:
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_path(p))
+
+    # -- title, layout ---------------------------------------------------------------------
+    def _update_title(self) -> None:
+        path = self.document.path
+        name = path.name if path else f"{self.document.plan.name} (unsaved)"
+        self.setWindowTitle(f"{name}[*] — Cluster Planner")
+        self.setWindowModified(self.document.modified)
+
+    def _restore_layout(self) -> None:
+        s = _settings.settings()
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        state = s.value("window/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def _save_layout(self) -> None:
+        s = _settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+
+    # -- explanations and navigation -------------------------------------------------------
+    def _on_explain_requested(self, key: str) -> None:
+        self.explain.show_key(key, self.dashboard.selected_workload(), self.dashboard.selected_precision())
+
+    def _on_explain_selection_changed(self) -> None:
+        self.explain.show_key(self.explain.key, self.dashboard.selected_workload(),
+                              self.dashboard.selected_precision())
+
+    def select_field(self, path: str) -> None:
+        if not self.editor.select_field(path):
+            self.statusBar().showMessage(f"No field at {path}", 5000)
+
+    # -- files -------------------------------------------------------------------------------
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel; a separate method so tests can answer it."""
+        return QMessageBox.question(
+            self, "Unsaved changes", "The plan has unsaved changes. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current plan (saved, discarded or unchanged)."""
+        if not self.document.modified:
+            return True
+        answer = self.ask_save_changes()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def show_error(self, title: str, text: str) -> None:
+        """Show a message (plain text: plan text is never read as markup) without blocking."""
+        self.last_error = text
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setObjectName("error_box")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def open_path(self, path) -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            self.document.load_file(path)
+        except PlanError as exc:
+            self.show_error("Cannot open plan", str(exc))
+            return False
+        _settings.add_recent_file(str(path))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def _on_open_triggered(self) -> None:
+        start = str(self.document.path.parent) if self.document.path else str(Path.cwd())
+        path, _ = QFileDialog.getOpenFileName(self, "Open plan", start, YAML_FILTER)
+        if path:
+            self.open_path(path)
+
+    def _on_new_triggered(self) -> None:
+        if not self.maybe_save():
+            return
+        gallery = PresetGallery(self)
+        if gallery.exec() and gallery.selected():
+            self.new_from_preset(gallery.selected())
+
+    def new_from_preset(self, name: str) -> None:
+        plan = planner.load(planner.preset_path(name))
+        self.document.load_plan(plan, f"New from preset {name}")
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        suggested = self.document.path or Path.cwd() / f"{self.document.plan.name.lower().replace(' ', '-')}.yaml"
+        path, _ = QFileDialog.getSaveFileName(self, "Save plan", str(suggested), YAML_FILTER)
+        return self._save_to(Path(path)) if path else False
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except OSError as exc:
+            self.show_error("Save failed", f"Could not save {path}: {exc.strerror or exc}.\n"
+                                           "Nothing was written; your edits are still here.")
+            return False
+        _settings.add_recent_file(str(path))
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _on_export_triggered(self, fmt: str) -> None:
+        stem = (self.document.path.stem if self.document.path else "results")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", f"{stem}.{fmt}", f"{fmt.upper()} (*.{fmt})")
+        if path:
+            self.export(path, fmt)
+
+    def export(self, path, fmt: str) -> bool:
+        from planner.atomic import write_text
+
+        plan, results = self.document.plan, self.document.results
+        precision = self.dashboard.selected_precision()
+        try:
+            if fmt == "json":
+                write_text(path, json.dumps(results.to_dict(), indent=2) + "\n")
+            elif fmt == "csv":
+                write_text(path, as_csv(results, precision))
+            else:
+                write_report(plan, path, precision)
+        except OSError as exc:
+            self.show_error("Export failed", f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.statusBar().showMessage(f"Exported {escape(str(path))}", 5000)
+        return True
+
+    # -- drag and drop, close --------------------------------------------------------------
+    def dragEnterEvent(self, event):  # noqa: N802 - Qt's name
+        urls = event.mimeData().urls()
+        if urls and urls[0].toLocalFile().lower().endswith((".yaml", ".yml")):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):  # noqa: N802 - Qt's name
+        urls = event.mimeData().urls()
+        if urls:
+            self.open_path(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+    def closeEvent(self, event):  # noqa: N802 - Qt's name
+        if self.maybe_save():
+            self._save_layout()
+            event.accept()
+        else:
+            event.ignore()
