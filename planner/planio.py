@@ -57,7 +57,8 @@ class _FlowDict(dict):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:  # the loader refuses aliases: never write them
+        return True
 
 
 def _represent_str(dumper, text):

@@ -94,4 +94,9 @@ def run(plan_arg: str | None, screenshot: str | None = None) -> int:
         print(f"wrote {screenshot}")
         return 0
     window.show()
+    quit_after = os.environ.get("CLUSTER_PLANNER_QUIT_AFTER_MS")  # for tests of the real event loop
+    if quit_after:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_after), window.close)
     return app.exec()

@@ -42,7 +42,8 @@ def _rows(kind: str, entry) -> list:
     if kind == "accelerators":
         bf16 = entry.peak_flops.get("bf16") or entry.peak_flops.get("fp16") or 0.0
         fp8 = entry.peak_flops.get("fp8") or 0.0
-        return [("BF16/FP16 dense", q(bf16, "flop_rate"), bf16), ("FP8 dense", q(fp8, "flop_rate") if fp8 else "—", fp8),
+        return [("BF16/FP16 dense", q(bf16, "flop_rate"), bf16),
+                ("FP8 dense", q(fp8, "flop_rate") if fp8 else "—", fp8),
                 ("Memory", q(entry.memory_bytes, "bytes"), entry.memory_bytes),
                 ("Bandwidth", q(entry.memory_bandwidth_bytes_per_s or 0, "bandwidth"),
                  entry.memory_bandwidth_bytes_per_s or 0),
@@ -93,10 +94,10 @@ class CatalogBrowser(QWidget):
         row.addWidget(self.copy_button)
         row.addStretch(1)
         layout.addLayout(row)
-        document.plan_changed.connect(lambda _p: self.refresh())
+        document.plan_changed.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *_args) -> None:
         plan = self.document.plan
         builtin = _catalog.builtin()
         own = {k: {e.id for e in getattr(plan.catalog, k)} for k in _catalog.KINDS}

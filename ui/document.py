@@ -32,12 +32,15 @@ class PlanDocument(QObject):
         self._path = Path(path) if path else None
         self._results = None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.recompute_now)
         self.recompute_now()
+
+    def _on_undo_stack_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -78,7 +81,7 @@ class PlanDocument(QObject):
         try:
             self._results = planner.evaluate(self._plan)
         except Exception as exc:  # pragma: no cover - a model bug must not lose the user's edits
-            self.evaluation_failed.emit(f"{type(exc).__name__}: {exc}")
+            self.evaluation_failed.emit(f"Model error: {type(exc).__name__}: {exc}")
             return
         self.results_ready.emit(self._results)
 

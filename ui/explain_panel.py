@@ -23,14 +23,14 @@ class ExplainPanel(QTextBrowser):
         self.key = "time"
         self.workload = 0
         self.precision = "bf16"
-        document.results_ready.connect(lambda _r: self.refresh())
+        document.results_ready.connect(self.refresh)
         self.refresh()
 
     def show_key(self, key: str, workload: int, precision: str) -> None:
         self.key, self.workload, self.precision = key, workload, precision
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *_args) -> None:
         doc = self.document_
         if doc.results is None:
             return

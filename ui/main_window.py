@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
     def __init__(self, document: PlanDocument, parent=None):
         super().__init__(parent)
         self.document = document
+        document.setParent(self)  # the document lives and dies with its window
         self.setAcceptDrops(True)
         self.editor = DesignEditor(document)
         self.dashboard = Dashboard(document)
@@ -58,15 +59,18 @@ class MainWindow(QMainWindow):
         self.dashboard.selection_changed.connect(self._on_explain_selection_changed)
         self.explain.field_requested.connect(self.select_field)
         for source in (self.editor, self.catalog):
-            source.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        document.path_changed.connect(lambda _p: self._update_title())
-        document.modified_changed.connect(lambda _m: self._update_title())
-        document.plan_changed.connect(lambda _p: self._update_title())
-        document.evaluation_failed.connect(lambda text: self.statusBar().showMessage(f"Model error: {text}"))
+            source.message.connect(self._show_status)
+        document.path_changed.connect(self._update_title)
+        document.modified_changed.connect(self._update_title)
+        document.plan_changed.connect(self._update_title)
+        document.evaluation_failed.connect(self._show_status)
         self._build_menus()
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Edit the plan on the left; every figure follows.", 5000)
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     # -- menus -----------------------------------------------------------------------------
     def _action(self, menu, text, slot, shortcut=None, tip=""):
@@ -115,7 +119,7 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, p=path: self.open_path(p))
 
     # -- title, layout ---------------------------------------------------------------------
-    def _update_title(self) -> None:
+    def _update_title(self, *_args) -> None:
         path = self.document.path
         name = path.name if path else f"{self.document.plan.name} (unsaved)"
         self.setWindowTitle(f"{name}[*] — Cluster Planner")
@@ -227,7 +231,8 @@ class MainWindow(QMainWindow):
 
     def _on_export_triggered(self, fmt: str) -> None:
         stem = (self.document.path.stem if self.document.path else "results")
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", f"{stem}.{fmt}", f"{fmt.upper()} (*.{fmt})")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", f"{stem}.{fmt}",
+                                              f"{fmt.upper()} (*.{fmt})")
         if path:
             self.export(path, fmt)
 

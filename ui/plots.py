@@ -196,9 +196,12 @@ class PlotsPanel(QWidget):
         grid.addWidget(self.boxes["time"], 1, 1)
 
         document.results_ready.connect(self.refresh)
-        dashboard.selection_changed.connect(lambda: self.refresh(document.results))
+        dashboard.selection_changed.connect(self._on_dashboard_selection_changed)
         if document.results is not None:
             self.refresh(document.results)
+
+    def _on_dashboard_selection_changed(self) -> None:
+        self.refresh(self.document.results)
 
     def _timeline_text(self, n: int) -> str:
         r = self.document.results

@@ -49,3 +49,14 @@ def test_failed_save_keeps_old_file(tmp_path, monkeypatch):
         planner.save(plan, target)
     assert target.read_bytes() == before
     assert os.listdir(tmp_path) == ["s.yaml"]
+
+
+def test_shared_objects_are_written_without_aliases(tmp_path):
+    from planner import edit
+
+    plan = planner.load(PRESETS / "meta-rsc.yaml")
+    twice = edit.insert_at(plan, ("phases",), 2, plan.phases[1])  # the same objects twice
+    twice = edit.replace_at(twice, ("phases", 2, "name"), "Phase 3")
+    text = planner.dumps(twice)
+    assert "&id" not in text and "*id" not in text
+    assert planner.loads(text) == twice

@@ -1,0 +1,35 @@
+import shutil
+
+import pytest
+
+from tests.conftest import PRESETS
+
+NOISE = ("propagateSizeHints",)  # the offscreen platform plugin says this for every window
+
+
+@pytest.fixture(autouse=True)
+def _settings_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLUSTER_PLANNER_SETTINGS_DIR", str(tmp_path / "settings"))
+
+
+@pytest.fixture
+def plan_file(tmp_path):
+    target = tmp_path / "rsc.yaml"
+    shutil.copy(PRESETS / "meta-rsc.yaml", target)
+    return target
+
+
+@pytest.fixture
+def window(qtbot, plan_file):
+    from ui.app import build_window
+
+    from PySide6.QtWidgets import QMessageBox
+
+    w = build_window(plan_file)
+    # pytest-qt closes the window after each test: answer "Discard" unless a test says otherwise
+    w.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    qtbot.addWidget(w)
+    w.resize(1500, 950)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
