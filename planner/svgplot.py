@@ -76,11 +76,14 @@ def line(title: str, xs: list[float], ys: list[float], xlabel: str, ylabel: str,
     for t in ticks:
         body.append(f'<line x1="{L}" x2="{W - R}" y1="{sy(t):.1f}" y2="{sy(t):.1f}" stroke="#ddd"/>'
                     f'<text x="{L - 6}" y="{sy(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
-    for i in range(5):
-        v = x0 + (x1 - x0) * i / 4
-        label = f"{10 ** v:,.0f}" if logx else f"{v:g}"
-        xp = L + pw * i / 4
-        body.append(f'<text x="{xp:.1f}" y="{T + ph + 14}" text-anchor="middle">{label}</text>')
+    if logx:  # 1-2-5 ticks on a log axis
+        xticks = [m * 10.0**k for k in range(math.floor(x0), math.ceil(x1) + 1) for m in (1, 2, 5)
+                  if x0 <= math.log10(m * 10.0**k) <= x1]
+    else:
+        xticks = [x0 + (x1 - x0) * i / 4 for i in range(5)]
+    for v in xticks:
+        label = f"{v:,.0f}" if logx else f"{v:g}"
+        body.append(f'<text x="{sx(v):.1f}" y="{T + ph + 14}" text-anchor="middle">{label}</text>')
     d = []
     for i, (x, y) in enumerate(pts):
         if step and i:

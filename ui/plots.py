@@ -13,6 +13,7 @@ import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from planner import svgplot
 from planner.sweep import time_vs_gpus
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#222")
@@ -25,10 +26,6 @@ def export_png(item, path: str, width: int = 1200) -> None:
     exporter = pg_exporters.ImageExporter(item)
     exporter.parameters()["width"] = width
     exporter.export(str(path))
-
-
-def export_svg(item, path: str) -> None:
-    pg_exporters.SVGExporter(item).export(str(path))
 
 
 def log_ticks(values) -> list:
@@ -79,10 +76,14 @@ class Hover:
 class PlotBox(QWidget):
     """A plot with its title and PNG/SVG export buttons."""
 
-    def __init__(self, title: str, widget, export_item, parent=None):
+    def __init__(self, title: str, widget, export_item, svg_source, parent=None):
+        """``svg_source()`` returns the plot as SVG text. It is drawn from the plot's data by
+        planner.svgplot, as in the HTML report: pyqtgraph's SVGExporter fails on the path syntax
+        of current Qt (pyqtgraph issue #3485), and Qt's QSvgGenerator misplaces clipped items."""
         super().__init__(parent)
         self.widget = widget
         self.export_item = export_item
+        self.svg_source = svg_source
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         head = QHBoxLayout()
@@ -105,7 +106,12 @@ class PlotBox(QWidget):
             self.export(path)
 
     def export(self, path: str) -> None:
-        (export_svg if path.lower().endswith(".svg") else export_png)(self.export_item, path)
+        if path.lower().endswith(".svg"):
+            from planner.atomic import write_text
+
+            write_text(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + self.svg_source())
+        else:
+            export_png(self.export_item, path)
 
 
 class PlotsPanel(QWidget):
@@ -185,10 +191,14 @@ class PlotsPanel(QWidget):
         Hover(tp, lambda: (np.arange(3), self._w_data), lambda n, x, y: f"{TIME_PARTS[n]}: {y:,.2f} days")
 
         self.boxes = {
-            "timeline": PlotBox("Build-out timeline", self.timeline, self.timeline.ci),
-            "scaling": PlotBox("Training time against GPU count", self.scaling, sp),
-            "power": PlotBox("Power breakdown", self.power, pp),
-            "time": PlotBox("Time breakdown", self.times, tp),
+            "timeline": PlotBox("Build-out timeline", self.timeline, self.timeline.ci, self._timeline_svg),
+            "scaling": PlotBox("Training time against GPU count", self.scaling, sp, self._scaling_svg),
+            "power": PlotBox("Power breakdown", self.power, pp,
+                             lambda: svgplot.bars("Power under training load", POWER_PARTS,
+                                                  list(self._p_data / 1e6), "MW")),
+            "time": PlotBox("Time breakdown", self.times, tp,
+                            lambda: svgplot.bars("Time breakdown", TIME_PARTS, list(self._w_data), "days",
+                                                 "#5cb85c")),
         }
         grid.addWidget(self.boxes["timeline"], 0, 0)
         grid.addWidget(self.boxes["scaling"], 0, 1)
@@ -199,6 +209,20 @@ class PlotsPanel(QWidget):
         dashboard.selection_changed.connect(self._on_dashboard_selection_changed)
         if document.results is not None:
             self.refresh(document.results)
+
+    def _timeline_svg(self) -> str:
+        r = self.document.results
+        names = ", ".join(ph.name for ph in r.phases)
+        return svgplot.line("Build-out: accelerators by phase", list(range(len(r.phases))),
+                            [ph.gpus for ph in r.phases], f"phase ({names})", "accelerators", step=True)
+
+    def _scaling_svg(self) -> str:
+        r = self.document.results
+        if not r.workloads:
+            return svgplot.line("Training time against GPU count", [], [], "GPUs", "days")
+        w = r.workloads[min(self.dashboard.selected_workload(), len(r.workloads) - 1)]
+        return svgplot.line(f"{w.name}: time against GPUs", list(self._s_data[0]), list(self._s_data[1]), "GPUs",
+                            "days", mark=(w.gpus, w.time_s / 86400), logx=True)
 
     def _on_dashboard_selection_changed(self) -> None:
         self.refresh(self.document.results)

@@ -21,9 +21,9 @@ def plan_file(tmp_path):
 
 @pytest.fixture
 def window(qtbot, plan_file):
-    from ui.app import build_window
-
     from PySide6.QtWidgets import QMessageBox
+
+    from ui.app import build_window
 
     w = build_window(plan_file)
     # pytest-qt closes the window after each test: answer "Discard" unless a test says otherwise
