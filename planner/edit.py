@@ -62,11 +62,13 @@ def unique_name(existing, base: str) -> str:
 
 
 def check(plan: Plan) -> list[Problem]:
-    """Problems a plan would have if saved and loaded again (cross-references, names, ...)."""
-    from .planio import dumps, loads
+    """Problems a plan would have if saved and loaded again (cross-references, names, ...).
+    Runs the loader's checks on the data a save would write, without writing YAML text."""
+    from .planio import from_document, to_yaml_data
+    from .yamlio import Document
 
     try:
-        loads(dumps(plan), "<edited plan>")
+        from_document(Document(to_yaml_data(plan), {}, "<edited plan>"))
     except PlanError as exc:
         return exc.problems
     return []

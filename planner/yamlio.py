@@ -46,6 +46,23 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_CLoader = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str):
+    """The node tree of a YAML text, refusing anchors and aliases before anything is built.
+    With libyaml, a C pass over the events finds them and the C composer builds the tree."""
+    if _CLoader is None:  # pragma: no cover - PyYAML without libyaml
+        return yaml.compose(text, Loader=_Loader)
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "no anchors or aliases (&name / *name)", "an alias")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(event.start_mark, "no anchors or aliases (&name / *name)", f"anchor &{anchor}")
+    return yaml.compose(text, Loader=_CLoader)
+
+
 class _Refused(Exception):
     def __init__(self, mark, expected: str, found: str):
         super().__init__(expected)
@@ -86,7 +103,7 @@ def read_text(text: str, file: str = "<plan>") -> Document:
         raise PlanError([Problem(file, None, None, "", f"a plan of at most {MAX_FILE_BYTES:,} bytes",
                                  f"{len(text):,} bytes")])
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except _Refused as exc:
         raise PlanError([Problem(file, exc.mark.line + 1, exc.mark.column + 1, "", exc.expected, exc.found)]) from None
     except yaml.MarkedYAMLError as exc:

@@ -97,8 +97,13 @@ class CatalogBrowser(QWidget):
         document.plan_changed.connect(self.refresh)
         self.refresh()
 
+    _shown = None
+
     def refresh(self, *_args) -> None:
         plan = self.document.plan
+        if self._shown is plan.catalog:  # the tables show built-in entries plus the plan's own only
+            return
+        self._shown = plan.catalog
         builtin = _catalog.builtin()
         own = {k: {e.id for e in getattr(plan.catalog, k)} for k in _catalog.KINDS}
         merged = builtin.with_entries(plan.catalog)

@@ -119,18 +119,14 @@ class DesignEditor(QWidget):
         return self._forms[cls]
 
     # -- tree ------------------------------------------------------------------------------
-    def _rebuild(self) -> None:
+    def _outline(self) -> list[tuple[tuple, str, tuple | None]]:
+        """(path, label, parent path) of every navigator entry, in order."""
         plan = self.document.plan
-        self._rebuilding = True
-        self.tree.clear()
-        items: dict[tuple, QTreeWidgetItem] = {}
+        out = []
 
         def add(parent, text, path):
-            item = QTreeWidgetItem([text])
-            item.setData(0, PATH_ROLE, path)
-            (parent.addChild(item) if parent is not None else self.tree.addTopLevelItem(item))
-            items[path] = item
-            return item
+            out.append((path, text, parent))
+            return path
 
         add(None, f"Plan: {plan.name}", ("plan",))
         phases = add(None, f"Phases ({len(plan.phases)})", ("phases",))
@@ -154,6 +150,28 @@ class DesignEditor(QWidget):
             group = add(cat, f"{kind.capitalize()} ({len(entries)})", ("catalog", kind))
             for i, e in enumerate(entries):
                 add(group, e.id, ("catalog", kind, i))
+        return out
+
+    def _rebuild(self) -> None:
+        outline = self._outline()
+        if [o[0] for o in outline] == [o[0] for o in getattr(self, "_shown_outline", [])]:
+            # same structure: relabel in place and refresh the form (the common case of an edit)
+            for path, text, _parent in outline:
+                if self._items[path].text(0) != text:
+                    self._items[path].setText(0, text)
+            self._shown_outline = outline
+            self._show(self._path)
+            return
+        self._shown_outline = outline
+        self._rebuilding = True
+        self.tree.clear()
+        items: dict[tuple, QTreeWidgetItem] = {}
+        for path, text, parent in outline:
+            item = QTreeWidgetItem([text])
+            item.setData(0, PATH_ROLE, path)
+            (items[parent].addChild(item) if parent is not None else self.tree.addTopLevelItem(item))
+            items[path] = item
+
         self.tree.expandAll()
         self._items = items
         path = self._path

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPu
 from planner import svgplot
 from planner.sweep import time_vs_gpus
 
-pg.setConfigOptions(antialias=True, background="w", foreground="#222")
+pg.setConfigOptions(antialias=False, background="w", foreground="#222")
 BLUE, GREEN, ORANGE, RED = "#3b78c2", "#5cb85c", "#f0ad4e", "#d9534f"
 POWER_PARTS = ["accelerators", "rest of nodes", "network", "storage", "cooling etc."]
 TIME_PARTS = ["compute", "I/O", "total"]
@@ -71,6 +71,13 @@ class Hover:
         self.label.setText(self.fmt(i, xs[i], ys[i]))
         self.label.setPos(p.x(), p.y())
         self.label.show()
+
+
+def light_grid(plot: pg.PlotItem, x: bool = True, y: bool = True) -> None:
+    """Grid lines at the major ticks only: minor grid lines cost most of a repaint."""
+    plot.showGrid(x=x, y=y, alpha=0.25)
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setStyle(maxTickLevel=0)
 
 
 class PlotBox(QWidget):
@@ -133,7 +140,7 @@ class PlotsPanel(QWidget):
             axis = pg.DateAxisItem(orientation="bottom")
             p = self.timeline.addPlot(row=row, col=0, axisItems={"bottom": axis})
             p.setLabel("left", label, units=units or None)
-            p.showGrid(x=True, y=True, alpha=0.3)
+            light_grid(p)
             if row:
                 p.setXLink(self.t_plots[0])
             curve = p.plot([], [], stepMode="center", pen=pg.mkPen(color, width=2), fillLevel=0,
@@ -153,7 +160,7 @@ class PlotsPanel(QWidget):
         sp.setLogMode(x=True, y=False)
         sp.setLabel("bottom", "Accelerators (log scale)")
         sp.setLabel("left", "Training time (days)")
-        sp.showGrid(x=True, y=True, alpha=0.3)
+        light_grid(sp)
         self.s_curve = sp.plot([], [], pen=pg.mkPen(BLUE, width=2))
         self.s_mark = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(RED), pen=pg.mkPen("w"))
         sp.addItem(self.s_mark)
@@ -167,7 +174,7 @@ class PlotsPanel(QWidget):
         pp = self.power.getPlotItem()
         pp.setLabel("left", "Power under load", units="W")
         pp.getAxis("bottom").setTicks([list(enumerate(POWER_PARTS))])
-        pp.showGrid(y=True, alpha=0.3)
+        light_grid(pp, x=False)
         self.p_bars = pg.BarGraphItem(x=np.arange(5), height=np.zeros(5), width=0.6,
                                       brushes=[pg.mkBrush(c) for c in (BLUE, "#7aa6d9", GREEN, ORANGE, RED)])
         pp.addItem(self.p_bars)
@@ -182,7 +189,7 @@ class PlotsPanel(QWidget):
         tp = self.times.getPlotItem()
         tp.setLabel("left", "Time (days)")
         tp.getAxis("bottom").setTicks([list(enumerate(TIME_PARTS))])
-        tp.showGrid(y=True, alpha=0.3)
+        light_grid(tp, x=False)
         self.w_bars = pg.BarGraphItem(x=np.arange(3), height=np.zeros(3), width=0.6,
                                       brushes=[pg.mkBrush(c) for c in (BLUE, ORANGE, GREEN)])
         tp.addItem(self.w_bars)
