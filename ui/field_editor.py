@@ -124,6 +124,7 @@ class FieldEditor(QWidget):
                 text = value_text(self.spec, value)
                 if w.text() != text:
                     w.setText(text)
+                    w.setCursorPosition(0)
         finally:
             self._setting = False
 
