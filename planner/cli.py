@@ -80,6 +80,15 @@ def cmd_catalog(args) -> int:
     return 0
 
 
+def cmd_layout(args) -> int:
+    from .layout_report import layout_text
+
+    plan = _load(args.plan)
+    text, code = layout_text(plan, args.workload, args.top)
+    (sys.stdout if code == 0 else sys.stderr).write(text)
+    return code
+
+
 def cmd_report(args) -> int:
     from .report import write_report
 
@@ -98,7 +107,7 @@ def cmd_gui(args) -> int:
     return args.open_gui(args.plan, screenshot=args.screenshot)
 
 
-_COMMANDS = ("evaluate", "validate", "presets", "catalog", "report", "gui")
+_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("kind", nargs="?", choices=_catalog.KINDS)
     c.add_argument("--sources", action="store_true", help="show where each figure comes from")
     c.set_defaults(func=cmd_catalog)
+    lay = sub.add_parser("layout", help="rank every parallel layout of a workload by run time")
+    lay.add_argument("plan")
+    lay.add_argument("--workload", help="workload name (default: the first with a model shape)")
+    lay.add_argument("--top", type=int, default=10, help="how many layouts to show (default 10)")
+    lay.set_defaults(func=cmd_layout)
     r = sub.add_parser("report", help="write a self-contained HTML report of a plan")
     r.add_argument("plan")
     r.add_argument("-o", "--output", default="report.html")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .hardware import PRECISIONS, CatalogEntries
 from .schema import MISSING, field
+from .units import parse
 
 FORMAT = "cluster-planner/1"
 FORMAT_VERSION = 1
@@ -70,15 +71,50 @@ class Facility:
     power_budget_w: float | None = field("power_budget", "quantity", "Facility power available; warn above it",
                                          None, dim="power", strict_min=True)
     electricity_price_usd_per_j: float = field("electricity_price", "quantity", "Price of electricity",
-                                               0.07 / 3.6e6, dim="usd_per_energy")
+                                               parse("0.07 USD/kWh", "usd_per_energy")[0], dim="usd_per_energy")
     carbon_intensity_kg_per_j: float = field("carbon_intensity", "quantity", "Emissions per unit of energy",
-                                             0.4 / 3.6e6, dim="mass_per_energy")
+                                             parse("0.4 kg/kWh", "mass_per_energy")[0], dim="mass_per_energy")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Dataset:
     size_bytes: float = field("size", "quantity", "Size of the dataset", MISSING, dim="bytes", strict_min=True)
     epochs: float = field("epochs", "number", "Passes over the dataset", 1.0, strict_min=True, maximum=1e6)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelShape:
+    """A dense decoder-only transformer (GPT-style)."""
+
+    layers: int = field("layers", "int", "Transformer layers", MISSING, strict_min=True, maximum=10_000)
+    hidden: int = field("hidden", "int", "Hidden size", MISSING, strict_min=True, maximum=1_000_000)
+    heads: int = field("heads", "int", "Attention heads", MISSING, strict_min=True, maximum=100_000)
+    sequence_length: int = field("sequence_length", "int", "Tokens per sequence", 2048, strict_min=True,
+                                 maximum=10_000_000)
+    vocabulary: int = field("vocabulary", "int", "Vocabulary size", 51200, strict_min=True, maximum=10_000_000)
+    flash_attention: bool = field("flash_attention", "bool",
+                                  "Fused attention that never stores the s x s scores (Dao et al. 2022)", True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parallelism:
+    """How a run is laid out on its accelerators (Megatron-LM terms)."""
+
+    tensor: int = field("tensor", "int", "Tensor-parallel size (within a node's scale-up domain)", 1,
+                        strict_min=True, maximum=1024)
+    pipeline: int = field("pipeline", "int", "Pipeline-parallel stages", 1, strict_min=True, maximum=4096)
+    data: int | str = field("data", "int", "Data-parallel replicas ('auto': accelerators / (tensor x pipeline))",
+                            "auto", strict_min=True, maximum=10_000_000, keywords=("auto",))
+    microbatch: int = field("microbatch", "int", "Sequences per microbatch", 1, strict_min=True, maximum=4096)
+    interleave: int = field("interleave", "int", "Model chunks per pipeline stage (interleaved schedule)", 1,
+                            strict_min=True, maximum=128)
+    zero: int = field("zero", "int", "ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights", 1,
+                      maximum=3)
+    recompute: str | None = field("recompute", "choice", "Activation recomputation (default: the workload's)",
+                                  None, choices=RECOMPUTE)
+    sequence_parallel: bool = field("sequence_parallel", "bool",
+                                    "Shard layer norms and dropout across the tensor group (Korthikanti et al.)",
+                                    True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,9 +130,10 @@ class Workload:
     flops_per_byte: float | None = field("flops_per_byte", "number",
                                          "Compute per dataset byte (0 = a pure read pass)", None, maximum=1e15)
     precision: str = field("precision", "choice", "Arithmetic precision of the run", "bf16", choices=PRECISIONS)
-    mfu: float | None = field("mfu", "number",
-                              "Model FLOPs utilisation (default: the accelerator's typical)", None,
-                              strict_min=True, maximum=1.0)
+    mfu: float | str | None = field("mfu", "number",
+                                    "Model FLOPs utilisation; 'predicted' from the model's shape and layout "
+                                    "(default when a shape is given), else the accelerator's typical", None,
+                                    strict_min=True, maximum=1.0, keywords=("predicted",))
     achieved_flops_per_gpu: float | None = field(
         "achieved_flops", "quantity", "Achieved hardware FLOP/s per accelerator (counts recomputation)", None,
         dim="flop_rate", strict_min=True, per_gpu=True)
@@ -107,6 +144,13 @@ class Workload:
                              strict_min=True, maximum=100_000_000)
     phase: str | None = field("phase", "str", "Phase the run starts on (default: the last)", None,
                               ref="phases")
+    model: ModelShape | None = field("model", "object", "Shape of the model, to predict its throughput", None,
+                                     item=ModelShape)
+    global_batch: int | None = field("global_batch", "int", "Sequences per training step", None, strict_min=True,
+                                     maximum=100_000_000)
+    parallelism: Parallelism | str | None = field("parallelism", "object",
+                                                  "Parallel layout, or 'auto' to search for the best", None,
+                                                  item=Parallelism, keywords=("auto",))
     power_per_gpu_w: float | None = field(
         "power_per_gpu", "quantity",
         "IT power charged per accelerator (default: the cluster's IT power under load / accelerators)",

@@ -38,6 +38,7 @@ class Spec:
     unit_hint: str = ""  # for the editor: the unit shown next to the value
     per_gpu: bool = False  # written back as "... per GPU"
     ref: str | None = None  # a catalog id of this kind (accelerators, systems, fabrics, cooling)
+    keywords: tuple[str, ...] = ()  # words accepted instead of a value, e.g. "auto", "predicted"
 
 
 def field(key: str, kind: str, doc: str = "", default: Any = None, **kw) -> Any:
@@ -64,6 +65,13 @@ def spec_of(cls, attr: str) -> Spec:
 
 
 def _kind_text(spec: Spec) -> str:
+    text = _plain_kind_text(spec)
+    if spec.keywords:
+        text += " or " + " or ".join(f"'{k}'" for k in spec.keywords)
+    return text
+
+
+def _plain_kind_text(spec: Spec) -> str:
     if spec.kind == "quantity":
         return units.describe(spec.dim)
     if spec.kind == "int":
@@ -72,6 +80,8 @@ def _kind_text(spec: Spec) -> str:
         return "a number"
     if spec.kind == "date":
         return "a date like 2022-01-24"
+    if spec.kind == "bool":
+        return "true or false"
     if spec.kind == "choice":
         return "one of: " + ", ".join(spec.choices)
     if spec.kind == "list":
@@ -135,6 +145,8 @@ class Reader:
 
     def value(self, spec: Spec, raw: Any, path: tuple):
         kind = spec.kind
+        if spec.keywords and isinstance(raw, str) and raw.strip() in spec.keywords:
+            return raw.strip()
         if kind == "str":
             if isinstance(raw, (dict, list)) or isinstance(raw, bool):
                 self.problem(path, "text", _found(raw))
@@ -154,6 +166,13 @@ class Reader:
                 self.problem(path, "one of: " + ", ".join(spec.choices) + hint, _found(raw))
                 return _BAD
             return raw
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "yes", "no"):
+                return raw.strip().lower() in ("true", "yes")
+            self.problem(path, "true or false", _found(raw))
+            return _BAD
         if kind == "date":
             if isinstance(raw, _dt.datetime):
                 return raw.date()
@@ -259,6 +278,8 @@ def value_text(spec: Spec, value) -> str:
         return ", ".join(f"{k}: {v}" for k, v in _value_to_data(spec, value).items())
     if spec.kind == "date":
         return value.isoformat()
+    if spec.kind == "bool":
+        return "true" if value else "false"
     return str(_value_to_data(spec, value))
 
 
@@ -294,6 +315,8 @@ def number_text(value: float):
 
 
 def _value_to_data(spec: Spec, value):
+    if spec.keywords and isinstance(value, str) and value in spec.keywords:
+        return value
     if spec.kind == "quantity":
         text = units.to_text(value, spec.dim, spec.display)
         return f"{text} per GPU" if spec.per_gpu and isinstance(text, str) else text

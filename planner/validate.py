@@ -58,14 +58,16 @@ def check_references(plan: Plan, catalog: Catalog, doc: Document) -> list[Proble
                     p.name for p in plan.phases), f"'{w.phase}'"))
                 continue
             index = plan.phase_index(w.phase)
-        has_pt = w.parameters is not None and w.tokens is not None
-        if (w.parameters is None) != (w.tokens is None) and w.total_flops is None:
-            missing = "tokens" if w.tokens is None else "parameters"
+        params = w.parameters is not None or w.model is not None
+        has_pt = params and w.tokens is not None
+        if params != (w.tokens is not None) and w.total_flops is None:
+            missing = "tokens" if w.tokens is None else "parameters (or a model shape)"
             problems.append(doc.problem(path, f"'{missing}' too: model FLOPs are 6 x parameters x tokens", "only one"))
         elif not has_pt and w.total_flops is None and w.dataset is None:
             problems.append(doc.problem(path, "parameters and tokens, total_flops, or a dataset", "none of them"))
+        problems += _check_layout(doc, path, w, plan, index)
         rates = [k for k, v in (("mfu", w.mfu), ("achieved_flops", w.achieved_flops_per_gpu),
-                                ("token_rate", w.tokens_per_s_per_gpu)) if v is not None]
+                                ("token_rate", w.tokens_per_s_per_gpu)) if v is not None and v != "predicted"]
         if len(rates) > 1:
             problems.append(doc.problem(path + (rates[1],), "one of mfu, achieved_flops or token_rate",
                                         " and ".join(rates)))
@@ -81,3 +83,30 @@ def check_references(plan: Plan, catalog: Catalog, doc: Document) -> list[Proble
             problems.append(doc.problem(path + ("precision",), f"a precision every accelerator online has "
                                         f"({', '.join(lacking)} has no {w.precision} rate)", f"'{w.precision}'"))
     return problems
+
+
+def _check_layout(doc: Document, path: tuple, w, plan: Plan, index: int) -> list[Problem]:
+    """A stated parallel layout must divide the model and the batch (Megatron-LM's rules)."""
+    out = []
+    if w.mfu == "predicted" and w.model is None:
+        out.append(doc.problem(path + ("mfu",), "a model shape (model: {layers, hidden, heads}) to predict from",
+                               "'predicted' without one"))
+    if w.parallelism is not None and w.model is None:
+        out.append(doc.problem(path + ("parallelism",), "a model shape with a parallel layout", "no model"))
+    par, m = w.parallelism, w.model
+    if m is None or par is None or par == "auto":
+        return out
+    where = path + ("parallelism",)
+    if m.heads % par.tensor or m.hidden % par.tensor:
+        out.append(doc.problem(where + ("tensor",), f"a tensor size dividing heads ({m.heads}) and hidden "
+                               f"({m.hidden})", str(par.tensor)))
+    if par.pipeline > m.layers:
+        out.append(doc.problem(where + ("pipeline",), f"at most one pipeline stage per layer ({m.layers})",
+                               str(par.pipeline)))
+    elif par.interleave > 1 and -(-m.layers // par.pipeline) % par.interleave:
+        out.append(doc.problem(where + ("interleave",), f"an interleave dividing the layers per stage "
+                               f"({-(-m.layers // par.pipeline)})", str(par.interleave)))
+    if par.data != "auto" and w.global_batch and w.global_batch % (par.data * par.microbatch):
+        out.append(doc.problem(where + ("data",), f"data x microbatch dividing the global batch ({w.global_batch})",
+                               f"{par.data} x {par.microbatch}"))
+    return out

@@ -102,6 +102,8 @@ class DesignEditor(QWidget):
     def _choices_for(self, spec):
         if spec.kind == "choice":
             return list(spec.choices)
+        if spec.kind == "bool":
+            return ["true", "false"]
         if spec.ref == "phases":
             return [p.name for p in self.document.plan.phases]
         if spec.ref:

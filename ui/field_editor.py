@@ -112,6 +112,8 @@ class FieldEditor(QWidget):
             self._clear_error()
             w = self.widget
             if isinstance(w, QComboBox):
+                if self.spec.kind == "bool" and value is not None:
+                    value = "true" if value else "false"
                 index = w.findData(value) if value is not None else (0 if self._none_label else -1)
                 if index < 0 and value is not None:
                     w.addItem(str(value), value)  # an id the list lacks: show it anyway
@@ -140,7 +142,8 @@ class FieldEditor(QWidget):
     def _on_combo_changed(self, index: int) -> None:
         if self._setting:
             return
-        self._emit(self.widget.itemData(index))
+        data = self.widget.itemData(index)
+        self._emit(data == "true" if self.spec.kind == "bool" and data is not None else data)
 
     def _on_text_changed(self) -> None:
         if not self._setting:

@@ -13,7 +13,7 @@ from planner.schema import Spec, specs
 
 from .field_editor import FieldEditor, tooltip
 
-SCALAR_KINDS = ("str", "int", "number", "quantity", "date", "choice", "map")
+SCALAR_KINDS = ("str", "int", "number", "quantity", "date", "choice", "map", "bool")
 
 
 class ObjectForm(QWidget):
@@ -74,7 +74,7 @@ class ObjectForm(QWidget):
     @staticmethod
     def value_of(obj, attr: str):
         for part in attr.split("."):
-            if obj is None:
+            if obj is None or isinstance(obj, str):  # absent, or a keyword such as "auto"
                 return None
             obj = getattr(obj, part)
         return obj

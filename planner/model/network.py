@@ -30,6 +30,14 @@ def capacity(radix: int, levels: int, oversubscription: float = 1.0) -> int:
     return radix * d * (radix // 2) ** (levels - 2)
 
 
+def pod_size(radix: int, levels: int, oversubscription: float = 1.0) -> int:
+    """Endpoints that reach each other without crossing the top tier (so without its
+    oversubscription): a leaf's for two levels, an aggregation block's for three."""
+    if levels <= 1:
+        return radix
+    return _down_below_top(radix, oversubscription) * (radix // 2) ** (levels - 2)
+
+
 def levels_needed(endpoints: int, radix: int, oversubscription: float = 1.0) -> int:
     levels = 1
     while capacity(radix, levels, oversubscription) < endpoints and levels < MAX_LEVELS:
@@ -42,7 +50,7 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
     k = fabric.switch_radix
     speed = fabric.port_speed_bytes_per_s
     if endpoints <= 0:
-        return NetworkResult(fabric.id, topology, 0, 0, (), 0, 0, 0, 0, oversubscription, 0, speed,
+        return NetworkResult(fabric.id, topology, 0, 0, (), 0, 0, 0, 0, oversubscription, 0, 0, speed,
                              0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     levels = levels_needed(endpoints, k, oversubscription)
     half = k // 2
@@ -81,6 +89,7 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
         transceivers=transceivers,
         oversubscription=r_eff,
         max_endpoints=capacity(k, levels, oversubscription),
+        pod_endpoints=min(endpoints, pod_size(k, levels, oversubscription)),
         port_speed_bytes_per_s=speed,
         injection_bandwidth_per_accelerator_bytes_per_s=injection,
         bandwidth_per_accelerator_bytes_per_s=injection / r_eff,

@@ -21,6 +21,7 @@ class NetworkResult:
     transceivers: int
     oversubscription: float
     max_endpoints: int  # what this many levels of this radix can hold
+    pod_endpoints: int  # endpoints under one switch of the tier below the top (full bandwidth among them)
     port_speed_bytes_per_s: float
     injection_bandwidth_per_accelerator_bytes_per_s: float
     bandwidth_per_accelerator_bytes_per_s: float  # across the top tier, after oversubscription
@@ -104,7 +105,7 @@ class WorkloadResult:
     hardware_flops: float  # counts recomputation (8 P D with full recompute)
     peak_flops_per_gpu: float
     mfu: float
-    mfu_source: str  # "plan" | "achieved_flops" | "token_rate" | "catalog"
+    mfu_source: str  # "plan" | "achieved_flops" | "token_rate" | "catalog" | "predicted"
     sustained_flops: float  # model FLOP/s of the run
     compute_time_s: float
     io_bytes: float
@@ -118,6 +119,7 @@ class WorkloadResult:
     emissions_kg: float
     cost_usd: float
     tokens_per_s: float | None
+    predicted: object = None  # perf.predict.Prediction when the model's shape is given
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ CODES = {
     "mfu-above-published": "an MFU above what any published large run reached",
     "fabric-too-large": "more endpoints than the fabric can connect",
     "price-unknown": "components without a price: capex is incomplete",
+    "layout-does-not-fit": "the parallel layout needs more accelerator memory than there is",
+    "layout-leaves-gpus-idle": "tensor x pipeline x data uses fewer accelerators than the run has",
 }
 
 
@@ -61,6 +63,16 @@ def workload_warnings(index: int, w: WorkloadResult, phase: PhaseResult) -> list
         out.append(Warning("gpus-exceed-online",
                            f"{w.name}: asks for {w.gpus:,} accelerators; {w.gpus_online:,} are online at "
                            f"{w.phase}", path + ".gpus"))
+    pr = w.predicted
+    if pr is not None and not pr.fits:
+        out.append(Warning("layout-does-not-fit",
+                           f"{w.name}: layout {pr.layout.text()} needs {q(pr.memory_per_gpu_bytes, 'bytes')} per "
+                           f"accelerator, more than the {q(pr.memory_capacity_bytes, 'bytes')} usable",
+                           path + ".parallelism"))
+    if pr is not None and pr.gpus_used < w.gpus:
+        out.append(Warning("layout-leaves-gpus-idle",
+                           f"{w.name}: layout {pr.layout.text()} uses {pr.gpus_used:,} of {w.gpus:,} accelerators",
+                           path + ".parallelism"))
     if w.mfu > MFU_PUBLISHED_MAX:
         out.append(Warning("mfu-above-published",
                            f"{w.name}: MFU {w.mfu:.0%} is above the {MFU_PUBLISHED_MAX:.0%} that published large "

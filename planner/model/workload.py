@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..catalog import Catalog
 from ..plan import Plan, Workload
+from ..perf.predict import predict, shape_of
 from .results import PhaseResult, WorkloadResult
 
 HARDWARE_FACTOR = {"none": 1.0, "selective": 1.0, "full": 8.0 / 6.0}
@@ -36,10 +37,13 @@ def evaluate_workload(plan: Plan, catalog: Catalog, w: Workload, index: int, pha
     online = phase.gpus
     gpus = w.gpus if w.gpus is not None else online
     peak_per_gpu = phase.peak_flops.get(w.precision, 0.0) / online if online else 0.0
+    parameters = w.parameters
+    if parameters is None and w.model is not None:
+        parameters = shape_of(w).parameters
     if w.total_flops is not None:
         model_flops = w.total_flops
-    elif w.parameters is not None and w.tokens is not None:
-        model_flops = 6.0 * w.parameters * w.tokens
+    elif parameters is not None and w.tokens is not None:
+        model_flops = 6.0 * parameters * w.tokens
     elif w.dataset is not None and w.flops_per_byte:
         model_flops = w.dataset.size_bytes * w.dataset.epochs * w.flops_per_byte
     else:
@@ -48,20 +52,33 @@ def evaluate_workload(plan: Plan, catalog: Catalog, w: Workload, index: int, pha
     hardware_flops = model_flops * factor
 
     tokens_per_s = None
-    if w.tokens_per_s_per_gpu is not None:
+    predicted = None
+    uses_prediction = w.model is not None and (w.mfu == "predicted" or (
+        w.mfu is None and w.achieved_flops_per_gpu is None and w.tokens_per_s_per_gpu is None))
+    if uses_prediction:
+        write_bw = phase.storage.write_bandwidth_bytes_per_s or phase.storage.read_bandwidth_bytes_per_s
+        predicted = predict(plan, catalog, w, index, phase, gpus, write_bw)
+    if predicted is not None:
+        sustained = model_flops / predicted.train_time_s if predicted.train_time_s else 0.0
+        tokens_per_s = predicted.tokens_per_s
+        source = "predicted"
+    elif w.tokens_per_s_per_gpu is not None:
         tokens_per_s = w.tokens_per_s_per_gpu * gpus
-        per_token = model_flops / w.tokens if w.tokens else 6.0 * (w.parameters or 0.0)
+        per_token = model_flops / w.tokens if w.tokens else 6.0 * (parameters or 0.0)
         sustained = tokens_per_s * per_token
         source = "token_rate"
     elif w.achieved_flops_per_gpu is not None:
         sustained = gpus * w.achieved_flops_per_gpu / factor  # hardware -> model FLOP/s
         source = "achieved_flops"
     else:
-        mfu = w.mfu if w.mfu is not None else default_mfu(plan, catalog, index)
+        mfu = w.mfu if isinstance(w.mfu, float) else default_mfu(plan, catalog, index)
         sustained = gpus * peak_per_gpu * mfu
-        source = "plan" if w.mfu is not None else "catalog"
+        source = "plan" if isinstance(w.mfu, float) else "catalog"
     mfu = sustained / (gpus * peak_per_gpu) if gpus and peak_per_gpu else 0.0
-    if model_flops == 0:
+    if predicted is not None:
+        mfu = predicted.mfu
+        compute_time = predicted.time_s  # training steps plus checkpoints, lost work and restarts
+    elif model_flops == 0:
         compute_time = 0.0
     else:
         compute_time = model_flops / sustained if sustained > 0 else float("inf")
@@ -110,4 +127,5 @@ def evaluate_workload(plan: Plan, catalog: Catalog, w: Workload, index: int, pha
         emissions_kg=energy * f.carbon_intensity_kg_per_j,
         cost_usd=energy * f.electricity_price_usd_per_j,
         tokens_per_s=tokens_per_s,
+        predicted=predicted,
     )

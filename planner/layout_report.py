@@ -1,0 +1,51 @@
+"""The layout search as text: the best layouts of a workload, and why each wins or loses."""
+
+from __future__ import annotations
+
+import time
+
+from . import catalog as _catalog
+from .model.cluster import phase_result
+from .perf.predict import ranked_table
+from .units import format_quantity as q
+
+PART_NAMES = {"memory_bound": "memory-bound ops", "tensor_comm": "tensor-parallel comm",
+              "pipeline_bubble": "pipeline bubble", "pipeline_comm": "pipeline transfers",
+              "data_comm_exposed": "gradient all-reduce", "optimizer": "optimizer step"}
+
+
+def layout_rows(plan, name: str | None, top: int):
+    """(workload, rows, searched, seconds) for the named workload, or the first with a model shape."""
+    candidates = [w for w in plan.workloads if w.model is not None and (name is None or w.name == name)]
+    if not candidates:
+        return None
+    w = candidates[0]
+    cat = _catalog.for_plan(plan)
+    index = plan.phase_index(w.phase) if w.phase is not None else len(plan.phases) - 1
+    phase = phase_result(plan, cat, index)
+    gpus = w.gpus if w.gpus is not None else phase.gpus
+    t0 = time.perf_counter()
+    rows, searched = ranked_table(plan, cat, w, index, phase, gpus, top)
+    return w, rows, searched, time.perf_counter() - t0
+
+
+def layout_text(plan, name: str | None, top: int) -> tuple[str, int]:
+    found = layout_rows(plan, name, top)
+    if found is None:
+        names = ", ".join(w.name for w in plan.workloads if w.model is not None) or "none"
+        return (f"cluster-planner: no workload {'named ' + repr(name) + ' ' if name else ''}with a model shape "
+                f"(model: {{layers, hidden, heads}}); workloads with one: {names}\n", 1)
+    w, rows, searched, seconds = found
+    lines = [f"{w.name}: {searched:,} layouts searched in {seconds * 1e3:.0f} ms; best {len(rows)}:", ""]
+    head = f"{'#':>3}  {'layout':<30} {'GPUs':>7} {'step':>9} {'MFU':>6} {'tokens/s':>11} {'memory':>9}  limited by"
+    lines += [head, "-" * len(head)]
+    best = rows[0]["step_time_s"] if rows else 0
+    for i, r in enumerate(rows, 1):
+        fits = "" if r["fits"] else " (does not fit)"
+        slower = "" if i == 1 else f", {r['step_time_s'] / best - 1:+.0%} vs #1"
+        lines.append(f"{i:>3}  {r['layout'].text():<30} {r['gpus_used']:>7,} {r['step_time_s']:>8.2f}s "
+                     f"{r['mfu']:>6.1%} {r['tokens_per_s']:>11,.0f} {q(r['memory_per_gpu_bytes'], 'bytes'):>9}  "
+                     f"{PART_NAMES.get(r['dominant'], r['dominant'])} "
+                     f"{r['parts'][r['dominant'] + '_s'] / r['step_time_s']:.0%}{slower}{fits}")
+    lines += ["", "layout: t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage, recompute"]
+    return "\n".join(lines) + "\n", 0

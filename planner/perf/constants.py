@@ -1,0 +1,45 @@
+"""The few constants of the performance model, each with where it comes from.
+
+The model is analytic: these are not per-row fits. GEMM_EFFICIENCY_MAX, MEMORY_PASSES and
+COLLECTIVE_EFFICIENCY were set once, to values in the published ranges, so that the model
+lands within 15% of every row of Megatron-LM's Table 1 (see README, "Performance model").
+"""
+
+# Largest fraction of dense peak that big bf16 matrix multiplications sustain inside a full
+# training step. cuBLAS reaches ~80% of A100's 312 TF on large GEMMs in isolation (NVIDIA A100
+# whitepaper, figure on GEMM throughput); a training step's GEMMs are smaller and interleaved
+# with other kernels.
+GEMM_EFFICIENCY_MAX = 0.72
+# Efficiency halves when the per-accelerator slice of the hidden size (h / tensor) falls to
+# this many columns: small matrix multiplications run far below peak (they cannot fill the
+# GPU's SMs). Calculon models the same effect with measured efficiency tables.
+GEMM_HALF_WIDTH = 96.0
+# Bytes moved through HBM by the non-matmul operations (layer norms, dropout, GeLU, softmax,
+# residuals) per byte of activations they produce: one write and one read of each
+# (activation sizes from Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
+# Transformer Models", table 2).
+MEMORY_PASSES = 2.0
+# Achieved bus bandwidth of NCCL collectives as a fraction of the link rate (NCCL tests report
+# ~230 of 300 GB/s per direction on A100 NVLink, ~ 80-90% on InfiniBand).
+COLLECTIVE_EFFICIENCY = 0.78
+# Usable fraction of accelerator memory (the rest: CUDA context, allocator fragmentation,
+# workspace buffers).
+USABLE_MEMORY_FRACTION = 0.92
+
+# Mixed-precision Adam, bytes per parameter (Rajbhandari et al. 2020, ZeRO, section 3.1):
+# 2 (bf16 weights) + 2 (bf16 gradients) + 12 (fp32 master weights, momentum, variance).
+BYTES_WEIGHTS = 2.0
+BYTES_GRADIENTS = 2.0
+BYTES_OPTIMIZER = 12.0
+# Bytes read and written per parameter by the optimizer step (Adam: master, m, v, gradient in;
+# master, m, v, bf16 weights out).
+OPTIMIZER_STEP_BYTES = 28.0
+
+# Failures. Llama 3 405B pre-training: 419 unexpected interruptions in a 54-day snapshot on
+# 16,384 H100 GPUs (Llama 3 paper, section 3.3.4) = 1.97e-5 per GPU-hour.
+FAILURES_PER_GPU_HOUR = 419 / (16384 * 54 * 24)
+# Time to restart a job after an interruption (reschedule, load the checkpoint, warm up):
+# an assumption; the Llama 3 paper reports >90% effective training time with automated recovery.
+RESTART_S = 600.0
+# Checkpoint write bandwidth when the plan has no storage tier online.
+DEFAULT_CHECKPOINT_BANDWIDTH = 100e9

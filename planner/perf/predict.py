@@ -1,0 +1,207 @@
+"""Predict a workload's throughput on the cluster online at its phase, for its stated layout
+or the best of all layouts (``parallelism: auto``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import constants as C
+from .failures import FailureResult, failures
+from .layouts import enumerate_layouts
+from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate, model_flops_per_step, parameters_of
+
+STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "pipeline_bubble_s", "pipeline_comm_s",
+              "data_comm_exposed_s", "optimizer_s")
+MEMORY_PARTS = ("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes")
+DEFAULT_BATCH_TOKENS = 4 * 2**20  # ~4M tokens per step, as Llama 2 and 3 (used when global_batch is absent)
+
+
+@dataclass(frozen=True)
+class Layout:
+    tensor: int
+    pipeline: int
+    data: int
+    microbatch: int
+    interleave: int
+    zero: int
+    recompute: str
+    sequence_parallel: bool
+
+    def text(self) -> str:
+        return (f"t{self.tensor} p{self.pipeline} d{self.data} m{self.microbatch} v{self.interleave} "
+                f"z{self.zero} {self.recompute}")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    layout: Layout
+    searched: int  # layouts considered (1 when the plan gives one)
+    gpus_used: int
+    global_batch: int
+    steps: float
+    step_time_s: float
+    step_parts: dict  # named parts of the step, seconds; they add up to step_time_s
+    dominant: str  # the largest part after matmuls: what limits this layout
+    tokens_per_s: float
+    mfu: float
+    hfu: float
+    achieved_flops_per_gpu: float  # hardware FLOP/s (counts recomputation)
+    memory_per_gpu_bytes: float
+    memory_parts: dict
+    memory_capacity_bytes: float
+    fits: bool
+    train_time_s: float  # without failures
+    failures: FailureResult
+    expected_interruptions: float
+    goodput: float
+    time_s: float  # with failures
+
+
+def shape_of(workload) -> Shape:
+    m = workload.model
+    params = workload.parameters or parameters_of(m.layers, m.hidden, m.sequence_length, m.vocabulary)
+    return Shape(m.layers, m.hidden, m.heads, m.sequence_length, m.vocabulary, params, m.flash_attention)
+
+
+def batch_of(workload) -> int:
+    if workload.global_batch:
+        return workload.global_batch
+    return max(1, round(DEFAULT_BATCH_TOKENS / workload.model.sequence_length))
+
+
+def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int) -> Machine:
+    """The accelerators a run sees: the phase's most numerous system (clusters are rarely mixed)."""
+    counts: dict = {}
+    for p in plan.phases[: index + 1]:
+        for g in p.nodes:
+            counts[g.system] = counts.get(g.system, 0) + g.count * catalog.systems[g.system].accelerators
+    system = catalog.systems[max(counts, key=counts.get)]
+    acc = catalog.accelerators[system.accelerator]
+    net = phase.network
+    out = net.injection_bandwidth_per_accelerator_bytes_per_s or 1e9
+    across = net.bandwidth_per_accelerator_bytes_per_s or out
+    pod = int(net.pod_endpoints * phase.gpus / net.endpoints) if net.endpoints else 0
+    up = (acc.scale_up_bandwidth_bytes_per_s or 0.0) / 2 or out  # both directions -> one
+    return Machine(gpus=gpus, gpus_per_node=system.accelerators, peak_flops=acc.peak_flops.get(precision, 0.0),
+                   memory_bytes=acc.memory_bytes, memory_bandwidth=acc.memory_bandwidth_bytes_per_s or 1e12,
+                   scale_up_bandwidth=up, scale_out_bandwidth=out, cross_pod_bandwidth=across, gpus_per_pod=pod)
+
+
+def stated_layout(workload, shape: Shape, gpus: int) -> dict:
+    par = workload.parallelism
+    t, p = par.tensor, par.pipeline
+    d = gpus // (t * p) if par.data == "auto" else par.data
+    rc = par.recompute or workload.recompute
+    return {"tensor": np.array([t]), "pipeline": np.array([p]), "data": np.array([max(d, 1)]),
+            "microbatch": np.array([par.microbatch]), "interleave": np.array([par.interleave]),
+            "zero": np.array([par.zero]), "recompute": np.array([RECOMPUTE_CODES[rc]]),
+            "sequence_parallel": np.array([par.sequence_parallel and t > 1])}
+
+
+def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict) -> dict:
+    return evaluate(shape, batch, machine, layouts["tensor"], layouts["pipeline"], layouts["data"],
+                    layouts["microbatch"], layouts["interleave"], layouts["zero"], layouts["recompute"],
+                    layouts["sequence_parallel"])
+
+
+def rank(parts: dict) -> np.ndarray:
+    """Candidate indexes, fastest first; layouts that fit in memory before those that do not."""
+    return np.lexsort((parts["step_time_s"], ~parts["fits"]))
+
+
+def search(shape: Shape, batch: int, machine: Machine, recompute=("none", "selective", "full")):
+    """Every valid layout evaluated at once (numpy), and their order, best first."""
+    layouts = enumerate_layouts(shape, batch, machine.gpus, machine.gpus_per_node, recompute)
+    parts = run_model(shape, batch, machine, layouts)
+    return layouts, parts, rank(parts)
+
+
+def _pick(layouts: dict, parts: dict, i: int) -> tuple[Layout, dict]:
+    layout = Layout(*(int(layouts[k][i]) for k in ("tensor", "pipeline", "data", "microbatch", "interleave",
+                                                   "zero")),
+                    recompute=RECOMPUTE_NAMES[int(layouts["recompute"][i])],
+                    sequence_parallel=bool(layouts["sequence_parallel"][i]))
+    return layout, {k: float(v[i]) for k, v in parts.items() if isinstance(v, np.ndarray)}
+
+
+def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwidth: float) -> Prediction | None:
+    if workload.model is None:
+        return None
+    shape = shape_of(workload)
+    batch = batch_of(workload)
+    machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
+    if workload.parallelism == "auto" or workload.parallelism is None:
+        layouts, parts, order = search(shape, batch, machine)
+        if len(order) == 0:
+            return None
+        layout, row = _pick(layouts, parts, int(order[0]))
+        searched = len(order)
+    else:
+        layouts = stated_layout(workload, shape, gpus)
+        parts = run_model(shape, batch, machine, layouts)
+        layout, row = _pick(layouts, parts, 0)
+        searched = 1
+    return _prediction(shape, batch, machine, layout, row, searched, workload.tokens or 0.0, write_bandwidth)
+
+
+def _prediction(shape, batch, machine, layout: Layout, row: dict, searched: int, tokens: float,
+                write_bandwidth: float) -> Prediction:
+    used = layout.tensor * layout.pipeline * layout.data
+    step = row["step_time_s"]
+    steps = tokens / (batch * shape.sequence) if tokens else 0.0
+    train = steps * step
+    model_flops = 6 * shape.parameters * batch * shape.sequence  # per step, the MFU convention
+    fail = failures(train, used, shape.parameters, write_bandwidth)
+    step_parts = {k: row[k] for k in STEP_PARTS}
+    others = {k: v for k, v in step_parts.items() if k != "matmul_s"}
+    return Prediction(
+        layout=layout,
+        searched=searched,
+        gpus_used=used,
+        global_batch=batch,
+        steps=steps,
+        step_time_s=step,
+        step_parts=step_parts,
+        dominant=max(others, key=others.get).removesuffix("_s"),
+        tokens_per_s=row["tokens_per_s"],
+        mfu=model_flops / (step * used * machine.peak_flops),
+        hfu=row["hardware_flops"] / (step * used * machine.peak_flops),
+        achieved_flops_per_gpu=row["hardware_flops"] / (step * used),
+        memory_per_gpu_bytes=row["memory_bytes"],
+        memory_parts={k: row[k] for k in MEMORY_PARTS},
+        memory_capacity_bytes=machine.memory_bytes * C.USABLE_MEMORY_FRACTION,
+        fits=bool(row["fits"]),
+        train_time_s=train,
+        failures=fail,
+        expected_interruptions=fail.expected_interruptions,
+        goodput=fail.goodput,
+        time_s=fail.time_s,
+    )
+
+
+def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int = 10) -> tuple[list, int]:
+    """The best ``top`` layouts of a workload, each a dict with its layout, step parts, memory
+    and why it wins or loses (its dominant overhead). Returns (rows, layouts searched)."""
+    shape = shape_of(workload)
+    batch = batch_of(workload)
+    machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
+    layouts, parts, order = search(shape, batch, machine)
+    rows = []
+    for i in order[:top]:
+        layout, row = _pick(layouts, parts, int(i))
+        others = {k: row[k] for k in STEP_PARTS if k != "matmul_s"}
+        used = layout.tensor * layout.pipeline * layout.data
+        rows.append({
+            "layout": layout,
+            "gpus_used": used,
+            "step_time_s": row["step_time_s"],
+            "tokens_per_s": row["tokens_per_s"],
+            "mfu": 6 * shape.parameters * batch * shape.sequence / (row["step_time_s"] * used * machine.peak_flops),
+            "memory_per_gpu_bytes": row["memory_bytes"],
+            "fits": bool(row["fits"]),
+            "dominant": max(others, key=others.get).removesuffix("_s"),
+            "parts": {k: row[k] for k in STEP_PARTS},
+        })
+    return rows, len(order)

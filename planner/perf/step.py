@@ -1,0 +1,185 @@
+"""The step-time and memory model, vectorised over candidate layouts (numpy arrays).
+
+For a dense GPT-style transformer with L layers, hidden size h, a heads, sequence s,
+vocabulary V, global batch B sequences, on a layout of tensor t, pipeline p, data d,
+microbatch m, interleave v, ZeRO stage z and a recompute choice:
+
+- FLOPs (Narayanan et al. SC21, eq. 3): a layer's forward pass is 24 m s h^2 + 4 m s^2 h,
+  the logits 2 m s h V. Training is 3 forward passes (forward + backward); full recompute adds
+  one more forward of every layer; selective recompute adds only the attention-score part
+  4 m s^2 h (Korthikanti et al. 2022).
+- Matmul time = FLOPs / (peak x efficiency(h/t)); efficiency saturates with the matmul width.
+- Memory-bound time = activation bytes (Korthikanti et al., table 2: m s h (34 + 5 a s / h)
+  per layer, divided by t where tensor and sequence parallelism shard it) x passes / HBM
+  bandwidth.
+- Tensor parallelism: 2 all-reduces of m s h activations per layer per forward or backward
+  pass (Megatron-LM, Shoeybi et al. 2019), ring cost 2 (t-1)/t x bytes / scale-up bandwidth.
+- Pipeline: M = B / (d m) microbatches; step = (M + (p-1)/v) x microbatch time (the bubble
+  (p-1)/(v M + p - 1) of the interleaved 1F1B schedule, SC21 section 2.2), plus stage-to-stage
+  transfers of m s h activations.
+- Data parallelism: gradients of P/(t p) parameters are all-reduced over d replicas, within the
+  node first (scale-up) and then across nodes (scale-out, per-accelerator fabric bandwidth after
+  oversubscription); the backward pass of the last microbatch hides part of it. ZeRO-3 moves
+  1.5 x the volume (Rajbhandari et al. 2020).
+- Optimizer: Adam reads and writes ~28 bytes per local parameter.
+- Memory per accelerator: weights, gradients and optimizer states (16 bytes per parameter,
+  sharded over d by ZeRO stage), activations for the in-flight microbatches (p on the first
+  stage, x (1 + (p-1)/(p v)) when interleaved) per the recompute choice, and fp32 logits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import constants as C
+
+RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
+RECOMPUTE_NAMES = {v: k for k, v in RECOMPUTE_CODES.items()}
+
+
+@dataclass(frozen=True)
+class Shape:
+    layers: int
+    hidden: int
+    heads: int
+    sequence: int
+    vocabulary: int
+    parameters: float  # as given, or 12 L h^2 (1 + 13/(12 h) + (V + s)/(12 L h))
+    flash_attention: bool = True
+
+
+def parameters_of(layers: int, hidden: int, sequence: int, vocabulary: int) -> float:
+    """Narayanan et al. SC21, section 5.1: P = 12 l h^2 (1 + 13/(12h) + (V + s)/(12 l h))."""
+    l, h = layers, hidden
+    return 12 * l * h**2 * (1 + 13 / (12 * h) + (vocabulary + sequence) / (12 * l * h))
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What one run sees of the cluster, per accelerator."""
+
+    gpus: int
+    gpus_per_node: int  # the scale-up (NVLink) domain
+    peak_flops: float  # dense, at the run's precision
+    memory_bytes: float
+    memory_bandwidth: float
+    scale_up_bandwidth: float  # per direction
+    scale_out_bandwidth: float  # per direction, node to fabric, among the accelerators of a pod
+    cross_pod_bandwidth: float = 0.0  # per direction across the top tier, after oversubscription
+    gpus_per_pod: int = 0  # accelerators below one switch under the top tier (0: the whole fabric)
+
+
+def model_flops_per_step(shape: Shape, batch: int) -> float:
+    """Model FLOPs of one step (no recomputation): 72 B s l h^2 (1 + s/(6h) + V/(12 l h))."""
+    B, s, l, h, V = batch, shape.sequence, shape.layers, shape.hidden, shape.vocabulary
+    return 72 * B * s * l * h**2 * (1 + s / (6 * h) + V / (12 * l * h))
+
+
+def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp) -> dict:
+    """Named parts of the step time (s) and memory (bytes) for arrays of layouts."""
+    t, p, d, m, v, z, rc = (np.asarray(x, dtype=float) for x in (t, p, d, m, v, z, rc))
+    sp = np.asarray(sp, dtype=bool)
+    L, h, a, s, V = (float(x) for x in (shape.layers, shape.hidden, shape.heads, shape.sequence, shape.vocabulary))
+    P = float(shape.parameters)
+    peak, hbm = machine.peak_flops, machine.memory_bandwidth
+    up = machine.scale_up_bandwidth * C.COLLECTIVE_EFFICIENCY
+    out = machine.scale_out_bandwidth * C.COLLECTIVE_EFFICIENCY
+    micro = batch / (d * m)  # microbatches per step
+
+    # -- compute of one microbatch on one pipeline stage ------------------------------------
+    layers_per_stage = np.ceil(L / p)  # the slowest stage when the layers do not divide evenly
+    fwd_layer = (24 * m * s * h**2 + 4 * m * s**2 * h) / t
+    passes = np.where(rc == 2, 4.0, 3.0)
+    if shape.flash_attention:
+        # FlashAttention recomputes the attention scores in the backward pass and never writes
+        # the s x s matrices: selective recomputation has nothing left to recompute.
+        hw_layer = fwd_layer * passes + 2 * m * s**2 * h / t
+        score_bytes = 0.0
+    else:
+        hw_layer = fwd_layer * passes + np.where(rc == 1, 4 * m * s**2 * h / t, 0.0)
+        score_bytes = 5 * a * s / (h * t)  # Korthikanti's softmax, dropout and mask bytes per m s h
+    width = h / t
+    efficiency = C.GEMM_EFFICIENCY_MAX * width / (width + C.GEMM_HALF_WIDTH)
+    logits = 6 * m * s * h * V / t  # forward and backward of the output layer, on the last stage
+    matmul = (layers_per_stage * hw_layer + logits) / (peak * efficiency)
+
+    # activation bytes per layer (Korthikanti et al. table 2: m s h (34 + 5 a s / h) unsharded)
+    act_tp = np.where(sp, m * s * h * (34 / t + score_bytes), m * s * h * (10 + 24 / t + score_bytes))
+    memory_bound = layers_per_stage * act_tp * C.MEMORY_PASSES * passes / hbm
+
+    allreduces = np.where(rc == 2, 6.0, 4.0)  # 2 per forward, 2 per backward (+2 recomputed)
+    tp_bytes = m * s * h * 2
+    tensor_comm = np.where(t > 1, layers_per_stage * allreduces * 2 * (t - 1) / t * tp_bytes / up, 0.0)
+
+    p2p_bytes = m * s * h * 2 / np.where(sp, t, 1.0)
+    p2p_bw = np.where(t * p <= machine.gpus_per_node, up, out)
+    pipeline_comm = np.where(p > 1, 2 * v * p2p_bytes / p2p_bw, 0.0)
+
+    per_micro = matmul + memory_bound + tensor_comm
+    bubble = (p - 1) / v * per_micro
+    compute = micro * (matmul + memory_bound)
+    step_pipeline = (micro + (p - 1) / v) * (per_micro + pipeline_comm)
+
+    # -- data parallelism -------------------------------------------------------------------
+    local_params = P * layers_per_stage / L / t
+    grad_bytes = local_params * C.BYTES_GRADIENTS
+    # Hierarchical all-reduce: replicas in a node over the scale-up links, then replicas in a
+    # pod over the fabric at full bandwidth, then across pods through the oversubscribed top
+    # tier, each step on the share of the gradients left by the one before.
+    across = (machine.cross_pod_bandwidth or machine.scale_out_bandwidth) * C.COLLECTIVE_EFFICIENCY
+    pod = machine.gpus_per_pod or machine.gpus
+    d_node = np.maximum(1.0, np.minimum(d, np.floor(machine.gpus_per_node / (t * p))))
+    d_pod = np.maximum(d_node, np.minimum(d, np.floor(pod / (t * p))))
+    volume = np.where(z == 3, 3.0, 2.0)  # ZeRO-3 gathers weights again in the backward pass
+
+    def ring(n, share, bw):
+        return volume * (n - 1) / n * share / bw
+
+    dp_time = (ring(d_node, grad_bytes, up) + ring(d_pod / d_node, grad_bytes / d_node, out)
+               + ring(d / d_pod, grad_bytes / d_pod, across))
+    dp_time = np.where(d > 1, dp_time, 0.0)
+    overlap = per_micro * 2.0 / passes  # the last microbatch's backward pass hides part of it
+    dp_exposed = np.maximum(0.0, dp_time - overlap)
+    opt_params = local_params / np.where(z >= 1, d, 1.0)
+    optimizer = opt_params * C.OPTIMIZER_STEP_BYTES / hbm
+
+    step = step_pipeline + dp_exposed + optimizer
+
+    # -- memory per accelerator ---------------------------------------------------------------
+    weights = local_params * C.BYTES_WEIGHTS / np.where(z >= 3, d, 1.0)
+    gradients = local_params * C.BYTES_GRADIENTS / np.where(z >= 2, d, 1.0)
+    optimizer_states = local_params * C.BYTES_OPTIMIZER / np.where(z >= 1, d, 1.0)
+    per_layer = np.select([rc == 2, rc == 1],
+                          [m * s * h * 2 / np.where(sp, t, 1.0),
+                           act_tp - m * s * h * score_bytes],
+                          act_tp)
+    in_flight = np.minimum(micro, p) / p  # the first stage holds p microbatches (1F1B)
+    interleave = np.where(v > 1, 1 + (p - 1) / (p * v), 1.0)
+    activations = L * per_layer * in_flight * interleave + 4 * m * s * V / t
+    total_memory = weights + gradients + optimizer_states + activations
+
+    tokens = batch * s
+    hw_flops = (batch / m) * (L * hw_layer * t + logits * t)  # whole model, whole batch
+    return {
+        "step_time_s": step,
+        "compute_s": compute,
+        "matmul_s": micro * matmul,
+        "memory_bound_s": micro * memory_bound,
+        "tensor_comm_s": micro * tensor_comm,
+        "pipeline_bubble_s": bubble,
+        "pipeline_comm_s": (micro + (p - 1) / v) * pipeline_comm,
+        "data_comm_s": dp_time,
+        "data_comm_exposed_s": dp_exposed,
+        "optimizer_s": optimizer,
+        "microbatches": micro,
+        "tokens_per_s": tokens / step,
+        "hardware_flops": hw_flops,
+        "weights_bytes": weights,
+        "gradients_bytes": gradients,
+        "optimizer_bytes": optimizer_states,
+        "activations_bytes": activations,
+        "memory_bytes": total_memory,
+        "fits": total_memory <= machine.memory_bytes * C.USABLE_MEMORY_FRACTION,
+    }
