@@ -8,14 +8,15 @@ from __future__ import annotations
 import dataclasses
 
 from .hardware import Accelerator, Cooling, Fabric, System
-from .plan import Dataset, Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
+from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .schema import specs
 from .units import DIMENSIONS, to_text
 
 SECTIONS = [
     ("Top level", Plan), ("phases[]", Phase), ("phases[].nodes[]", NodeGroup),
     ("phases[].storage[]", StorageTier), ("network", Network), ("facility", Facility),
-    ("workloads[]", Workload), ("workloads[].dataset", Dataset),
+    ("workloads[]", Workload), ("workloads[].dataset", Dataset), ("workloads[].model", ModelShape),
+    ("workloads[].parallelism", Parallelism),
     ("catalog.accelerators.ID", Accelerator), ("catalog.systems.ID", System),
     ("catalog.fabrics.ID", Fabric), ("catalog.cooling.ID", Cooling),
 ]
@@ -28,6 +29,9 @@ def _unit(spec) -> str:
         return f"{DIMENSIONS[spec.dim]} per precision"
     if spec.kind == "choice":
         return " \\| ".join(spec.choices)
+    if spec.keywords:
+        return {"int": "whole number", "number": "number", "object": "mapping"}.get(spec.kind, spec.kind) + \
+            " or " + " \\| ".join(f"`{k}`" for k in spec.keywords)
     return {"int": "whole number", "number": "number", "date": "date", "str": "text", "list": "list",
             "object": "mapping", "table": "mapping"}.get(spec.kind, spec.kind)
 
@@ -56,5 +60,23 @@ def reference() -> str:
     return "\n".join(out)
 
 
+START, END = "<!-- format-reference:start -->", "<!-- format-reference:end -->"
+
+
+def write_readme(path: str = "README.md") -> None:
+    """Replace the reference between the markers in the README."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{START}\n{reference()}{END}{tail}")
+
+
 if __name__ == "__main__":
-    print(reference())
+    import sys
+
+    if sys.argv[1:2] == ["--write"]:
+        write_readme(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+    else:
+        print(reference())

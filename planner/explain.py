@@ -96,6 +96,8 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
         "achieved_flops": ("Achieved hardware FLOP/s per GPU", q(wl.achieved_flops_per_gpu or 0, "flop_rate"),
                            base + ".achieved_flops"),
         "token_rate": ("Tokens/s per GPU", f"{wl.tokens_per_s_per_gpu or 0:,.0f}", base + ".token_rate"),
+        "predicted": ("MFU predicted for layout " + (w.predicted.layout.text() if w.predicted else ""),
+                      f"{w.mfu:.1%}", base + ".parallelism"),
     }[w.mfu_source]
     if key == "sustained":
         return Explanation(key, "Sustained model FLOP/s", q(w.sustained_flops, "flop_rate"),
@@ -103,6 +105,20 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
                                ("GPUs", f"{w.gpus:,}", base + ".gpus"),
                                ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
                                rate_input,
+                           ))
+    if key == "time" and w.predicted is not None:
+        pr = w.predicted
+        return Explanation(key, f"Time of {w.name}", _days(w.time_s),
+                           "steps × predicted step time, plus checkpoints, lost work and restarts "
+                           "(T = T0 (1 + δ/τ) / (1 − (τ/2 + R)/M), Young/Daly)", (
+                               ("Steps", f"{pr.steps:,.0f} of {pr.global_batch:,} sequences", base + ".global_batch"),
+                               ("Step time", f"{pr.step_time_s:.2f} s", base + ".parallelism"),
+                               rate_input,
+                               ("Training time without failures", _days(pr.train_time_s), ""),
+                               ("Mean time between failures", q(pr.failures.mtbf_s, "time"), ""),
+                               ("Checkpoint every", q(pr.failures.checkpoint_interval_s, "time"), ""),
+                               ("Expected interruptions", f"{pr.expected_interruptions:,.0f}", ""),
+                               ("Goodput", f"{pr.goodput:.1%}", ""),
                            ))
     if key == "time":
         work = (f"6 × {number_text(wl.parameters)} parameters × {number_text(wl.tokens)} tokens"

@@ -23,7 +23,17 @@ from PySide6.QtWidgets import (
 from planner import catalog as _catalog
 from planner import edit
 from planner.hardware import Accelerator, Cooling, Fabric, System
-from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
+from planner.plan import (
+    Facility,
+    ModelShape,
+    Network,
+    NodeGroup,
+    Parallelism,
+    Phase,
+    Plan,
+    StorageTier,
+    Workload,
+)
 
 from .form import ObjectForm
 
@@ -31,6 +41,8 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fabric, "cooling": Cooling}
 CATALOG_TEMPLATES = {"accelerators": "h100-sxm", "systems": "dgx-h100", "fabrics": "infiniband-ndr",
                      "cooling": "liquid"}
+# Where a nested object starts when its first field is set: a 7B-class model, a one-node layout.
+TEMPLATES = {ModelShape: ModelShape(layers=32, hidden=4096, heads=32), Parallelism: Parallelism()}
 LISTS = {"phases": Phase, "nodes": NodeGroup, "storage": StorageTier, "workloads": Workload}
 
 
@@ -249,12 +261,16 @@ class DesignEditor(QWidget):
             required = {f.name for f in dataclasses.fields(sub_cls) if f.metadata["spec"].required}
             if value is None and sub in required:
                 new_inner = None
-            elif inner is None:
-                if required - {sub}:
+            elif inner is None or isinstance(inner, str):
+                template = TEMPLATES.get(sub_cls)
+                if template is not None:
+                    new_inner = dataclasses.replace(template, **{sub: value})
+                elif required - {sub}:
                     if editor:
                         editor.show_problem(f"set {head}.{', '.join(sorted(required - {sub}))} first")
                     return
-                new_inner = sub_cls(**{sub: value})
+                else:
+                    new_inner = sub_cls(**{sub: value})
             else:
                 new_inner = dataclasses.replace(inner, **{sub: value})
             new = edit.replace_at(plan, path, dataclasses.replace(obj, **{head: new_inner}))

@@ -44,7 +44,11 @@ class ObjectForm(QWidget):
             if spec.kind in SCALAR_KINDS:
                 self._add_row(layout, name, spec)
             elif spec.kind == "object" and cls.__name__ != "Plan":
-                # a small nested object (a workload's dataset) is edited in place
+                # a small nested object (a workload's dataset, model, layout) is edited in place
+                if spec.keywords:  # e.g. parallelism: auto | a stated layout | none
+                    mode = dataclasses.replace(spec, kind="choice", choices=(*spec.keywords, "stated"),
+                                               doc=spec.doc + "; 'stated' to set it field by field")
+                    self._add_row(layout, name, mode)
                 for sub_name, sub in specs(spec.item):
                     if sub.kind not in SCALAR_KINDS:
                         continue
@@ -54,7 +58,7 @@ class ObjectForm(QWidget):
     def _add_row(self, layout: QFormLayout, attr: str, spec: Spec) -> None:
         multiline = spec.key == "description"
         editor = FieldEditor(spec, self._choices_for(spec), multiline=multiline)
-        editor.committed.connect(lambda value, a=attr: self.edited.emit(a, value))
+        editor.committed.connect(lambda value, a=attr, sp=spec: self._on_editor_committed(a, sp, value))
         editor.rejected.connect(self.rejected)
         label = QLabel(spec.key.replace("_", " "))
         label.setToolTip(tooltip(spec))
@@ -69,7 +73,18 @@ class ObjectForm(QWidget):
             choices = self._choices_for(editor.spec)
             if choices is not None:
                 editor.set_choices(choices)
-            editor.set_value(self.value_of(obj, attr))
+            value = self.value_of(obj, attr)
+            if editor.spec.kind == "choice" and dataclasses.is_dataclass(value):
+                value = "stated"  # the mode row of an object that also takes keywords
+            editor.set_value(value)
+
+    def _on_editor_committed(self, attr: str, spec: Spec, value) -> None:
+        if value == "stated" and "." not in attr:  # keep a stated layout, or start one from defaults
+            current = getattr(self._obj, attr, None)
+            item = dataclasses.fields(self.cls)
+            cls = next(f.metadata["spec"].item for f in item if f.name == attr)
+            value = current if dataclasses.is_dataclass(current) else cls()
+        self.edited.emit(attr, value)
 
     @staticmethod
     def value_of(obj, attr: str):

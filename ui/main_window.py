@@ -22,6 +22,7 @@ from .dashboard import Dashboard
 from .design_editor import DesignEditor
 from .document import PlanDocument
 from .explain_panel import ExplainPanel
+from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
 
@@ -41,12 +42,14 @@ class MainWindow(QMainWindow):
         self.explain = ExplainPanel(document)
         self.plots = PlotsPanel(document, self.dashboard)
         self.catalog = CatalogBrowser(document)
+        self.performance = PerformancePanel(document, self.dashboard)
 
         self.dashboard.add_side_panel("How it is computed", self.explain)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.addTab(self.plots, "Plots")
+        self.tabs.addTab(self.performance, "Performance")
         self.tabs.addTab(self.catalog, "Catalog")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.editor)
@@ -58,7 +61,7 @@ class MainWindow(QMainWindow):
         self.dashboard.field_requested.connect(self.select_field)
         self.dashboard.selection_changed.connect(self._on_explain_selection_changed)
         self.explain.field_requested.connect(self.select_field)
-        for source in (self.editor, self.catalog):
+        for source in (self.editor, self.catalog, self.performance):
             source.message.connect(self._show_status)
         document.path_changed.connect(self._update_title)
         document.modified_changed.connect(self._update_title)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from ..catalog import Catalog
 from ..plan import Plan, Workload
-from ..perf.predict import predict, shape_of
 from .results import PhaseResult, WorkloadResult
 
 HARDWARE_FACTOR = {"none": 1.0, "selective": 1.0, "full": 8.0 / 6.0}
@@ -38,8 +37,11 @@ def evaluate_workload(plan: Plan, catalog: Catalog, w: Workload, index: int, pha
     gpus = w.gpus if w.gpus is not None else online
     peak_per_gpu = phase.peak_flops.get(w.precision, 0.0) / online if online else 0.0
     parameters = w.parameters
-    if parameters is None and w.model is not None:
-        parameters = shape_of(w).parameters
+    if w.model is not None:  # numpy and the performance model load only for runs that need them
+        from ..perf.predict import predict, shape_of
+
+        if parameters is None:
+            parameters = shape_of(w).parameters
     if w.total_flops is not None:
         model_flops = w.total_flops
     elif parameters is not None and w.tokens is not None:

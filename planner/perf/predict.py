@@ -10,7 +10,7 @@ import numpy as np
 from . import constants as C
 from .failures import FailureResult, failures
 from .layouts import enumerate_layouts
-from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate, model_flops_per_step, parameters_of
+from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate, parameters_of
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "pipeline_bubble_s", "pipeline_comm_s",
               "data_comm_exposed_s", "optimizer_s")
@@ -111,8 +111,10 @@ def rank(parts: dict) -> np.ndarray:
     return np.lexsort((parts["step_time_s"], ~parts["fits"]))
 
 
-def search(shape: Shape, batch: int, machine: Machine, recompute=("none", "selective", "full")):
-    """Every valid layout evaluated at once (numpy), and their order, best first."""
+def search(shape: Shape, batch: int, machine: Machine):
+    """Every valid layout evaluated at once (numpy), and their order, best first. With flash
+    attention, selective recomputation is the same as none and is not searched."""
+    recompute = ("none", "full") if shape.flash_attention else ("none", "selective", "full")
     layouts = enumerate_layouts(shape, batch, machine.gpus, machine.gpus_per_node, recompute)
     parts = run_model(shape, batch, machine, layouts)
     return layouts, parts, rank(parts)

@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 
+import planner
 from planner import edit
 from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
 from ui.design_editor import class_at
@@ -72,6 +73,13 @@ CASES = [
     (("workloads", 2), "dataset.size_bytes", "2 EB", ("workloads", 2, "dataset", "size_bytes"), 2e18),
     (("workloads", 2), "dataset.epochs", "3", ("workloads", 2, "dataset", "epochs"), 3.0),
     (("workloads", 1), "achieved_flops_per_gpu", "150 TFLOP/s", ("workloads", 1, "achieved_flops_per_gpu"), 150e12),
+    (("workloads", 0), "global_batch", "1536", ("workloads", 0, "global_batch"), 1536),
+    (("workloads", 0), "model.layers", "96", ("workloads", 0, "model", "layers"), 96),
+    (("workloads", 0), "model.hidden", "8192", ("workloads", 0, "model", "hidden"), 8192),
+    (("workloads", 0), "model.heads", "64", ("workloads", 0, "model", "heads"), 64),
+    (("workloads", 0), "model.sequence_length", "4096", ("workloads", 0, "model", "sequence_length"), 4096),
+    (("workloads", 0), "model.vocabulary", "32000", ("workloads", 0, "model", "vocabulary"), 32000),
+    (("workloads", 0), "model.flash_attention", "false", ("workloads", 0, "model", "flash_attention"), False),
 ]
 
 
@@ -186,6 +194,31 @@ def test_custom_hardware_from_the_catalog(qtbot, window):
     assert doc.results.phases[1].gpus == 16_000
 
 
+def test_stated_layout_field_by_field(qtbot, window):
+    doc = window.document
+    form = select(window, ("workloads", 0))
+    type_into(qtbot, form.editors["model.layers"], "96")  # a model shape starts from a template
+    assert doc.plan.workloads[0].model.hidden == 4096
+    type_into(qtbot, form.editors["parallelism"], "stated")
+    assert doc.plan.workloads[0].parallelism == planner.plan.Parallelism()
+    type_into(qtbot, form.editors["parallelism.tensor"], "8")
+    assert doc.plan.workloads[0].parallelism.tensor == 8
+    doc.recompute_now()
+    assert doc.results.workloads[0].predicted.layout.tensor == 8
+    type_into(qtbot, form.editors["parallelism"], "auto")
+    assert doc.plan.workloads[0].parallelism == "auto"
+    doc.recompute_now()
+    assert doc.results.workloads[0].predicted.searched > 100
+
+
+def test_layout_without_a_model_is_refused(qtbot, window):
+    form = select(window, ("workloads", 0))
+    before = window.document.plan
+    type_into(qtbot, form.editors["parallelism"], "auto")
+    assert window.document.plan == before
+    assert form.editors["parallelism"].has_error()
+
+
 def test_forms_cover_every_scalar_field():
     from planner.schema import specs
     from ui.form import SCALAR_KINDS
@@ -195,4 +228,8 @@ def test_forms_cover_every_scalar_field():
         for name, spec in specs(cls):
             if spec.kind in SCALAR_KINDS and name not in ("format", "tokens_per_s_per_gpu"):
                 assert any(attr == name or attr.startswith(name + ".") for _, attr in covered), (cls, name)
+            if spec.kind == "object" and cls is Workload:
+                for sub, sub_spec in specs(spec.item):
+                    if sub_spec.kind in SCALAR_KINDS and name == "model":
+                        assert any(attr == f"model.{sub}" for _, attr in covered), sub
     assert dataclasses.is_dataclass(Plan)

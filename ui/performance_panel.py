@@ -1,0 +1,217 @@
+"""Predicted throughput of the selected workload: MFU and its breakdown (a stacked bar of the
+step's parts, a bar of memory per accelerator against its capacity), and the ranked layout
+search with a button to adopt a layout."""
+
+from __future__ import annotations
+
+import dataclasses
+from html import escape
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner import catalog as _catalog
+from planner import edit
+from planner.layout_report import PART_NAMES
+from planner.model.cluster import phase_result
+from planner.perf.predict import MEMORY_PARTS, STEP_PARTS, ranked_table
+from planner.plan import Parallelism
+from planner.units import format_quantity as q
+
+STEP_COLOURS = ["#3b78c2", "#7aa6d9", "#f0ad4e", "#d9534f", "#b07cc6", "#5cb85c", "#999999"]
+MEMORY_COLOURS = ["#3b78c2", "#7aa6d9", "#f0ad4e", "#5cb85c"]
+STEP_LABELS = ["matmuls"] + [PART_NAMES[p.removesuffix("_s")] for p in STEP_PARTS[1:]]
+MEMORY_LABELS = ["weights", "gradients", "optimizer states", "activations"]
+
+
+def stacked_bar(title: str, labels: list[str], colours: list[str], unit: str):
+    """A horizontal stacked bar, created once: one BarGraphItem per part, updated with setOpts."""
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    plot.setTitle(title, size="10pt")
+    plot.hideAxis("left")
+    plot.setLabel("bottom", unit)
+    plot.setMouseEnabled(x=False, y=False)
+    bars = []
+    for colour in colours:
+        bar = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.8, brush=colour)
+        plot.addItem(bar)
+        bars.append(bar)
+    plot.setYRange(-0.5, 0.5)
+    legend = QLabel("  ".join(f"<span style='color:{c}'>■</span> {escape(t)}"
+                              for t, c in zip(labels, colours, strict=True)))
+    legend.setWordWrap(True)
+    box = QWidget()
+    v = QVBoxLayout(box)
+    v.setContentsMargins(0, 0, 0, 0)
+    v.addWidget(widget, 1)
+    v.addWidget(legend)
+    return box, widget, bars
+
+
+class PerformancePanel(QWidget):
+    message = Signal(str)
+
+    def __init__(self, document, dashboard, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.dashboard = dashboard
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("performance_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.summary)
+        bars = QHBoxLayout()
+        step_box, self.step_plot, self.step_bars = stacked_bar("Step time by part", STEP_LABELS, STEP_COLOURS,
+                                                               "seconds")
+        memory_box, self.memory_plot, self.memory_bars = stacked_bar(
+            "Memory per accelerator (dashed: usable)", MEMORY_LABELS, MEMORY_COLOURS, "GB")
+        self.capacity_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d9534f", width=2, style=Qt.PenStyle.DashLine))
+        self.memory_plot.getPlotItem().addItem(self.capacity_line)
+        self.step_plot.setObjectName("plot_step_parts")
+        self.memory_plot.setObjectName("plot_memory_parts")
+        bars.addWidget(step_box)
+        bars.addWidget(memory_box)
+        layout.addLayout(bars, 2)
+        head = QHBoxLayout()
+        self.search_label = QLabel("<b>Layout search</b>")
+        head.addWidget(self.search_label)
+        head.addStretch(1)
+        self.use_button = QPushButton("Use selected layout")
+        self.use_button.setObjectName("use_layout")
+        self.use_button.setToolTip("Set the workload's parallelism to the layout selected below")
+        self.use_button.clicked.connect(self._on_use_clicked)
+        head.addWidget(self.use_button)
+        layout.addLayout(head)
+        self.table = QTableWidget()
+        self.table.setObjectName("layout_table")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        layout.addWidget(self.table, 3)
+        self._rows = []
+        document.results_ready.connect(self.refresh)
+        dashboard.selection_changed.connect(self._on_dashboard_selection_changed)
+        self.refresh(document.results)
+
+    def _on_dashboard_selection_changed(self) -> None:
+        self.refresh(self.document.results)
+
+    def _workload_index(self, r) -> int | None:
+        """The dashboard's workload if it has a prediction, else the first that has one."""
+        if r is None or not r.workloads:
+            return None
+        chosen = min(self.dashboard.selected_workload(), len(r.workloads) - 1)
+        if r.workloads[chosen].predicted is not None:
+            return chosen
+        return next((i for i, w in enumerate(r.workloads) if w.predicted is not None), None)
+
+    def refresh(self, r) -> None:
+        i = self._workload_index(r)
+        w = r.workloads[i] if i is not None else None
+        pr = w.predicted if w is not None else None
+        for box in (self.step_plot.parentWidget(), self.memory_plot.parentWidget(), self.table, self.use_button,
+                    self.search_label):
+            box.setVisible(pr is not None)
+        if pr is None:
+            self.summary.setText("No workload of this plan has a prediction. Give a workload a model shape "
+                                 "(model: layers, hidden, heads) in the design editor, and leave its mfu empty or "
+                                 "'predicted', to predict its throughput from the shape, the parallel layout and "
+                                 "the cluster, and to search every layout.")
+            self.table.setRowCount(0)
+            self._rows = []
+            return
+        fits = "fits" if pr.fits else "<span style='color:#d9534f'><b>does not fit</b></span>"
+        self.summary.setText(
+            f"<b>{w.name}</b> — layout <b>{pr.layout.text()}</b> on {pr.gpus_used:,} accelerators"
+            f"{' (searched ' + format(pr.searched, ',') + ' layouts)' if pr.searched > 1 else ''}: "
+            f"predicted MFU <b>{pr.mfu:.1%}</b> (HFU {pr.hfu:.1%}), {q(pr.achieved_flops_per_gpu, 'flop_rate')} "
+            f"per GPU, {pr.tokens_per_s:,.0f} tokens/s, step {pr.step_time_s:.2f} s, limited most by "
+            f"{PART_NAMES.get(pr.dominant, pr.dominant)}. Memory {q(pr.memory_per_gpu_bytes, 'bytes')} per GPU "
+            f"of {q(pr.memory_capacity_bytes, 'bytes')} usable: {fits}. Failures: "
+            f"{pr.expected_interruptions:,.0f} expected interruptions, checkpoint every "
+            f"{q(pr.failures.checkpoint_interval_s, 'time')}, goodput {pr.goodput:.1%}; "
+            f"run {w.time_s / 86400:,.1f} days.")
+        x0 = 0.0
+        for bar, part in zip(self.step_bars, STEP_PARTS, strict=True):
+            width = pr.step_parts[part]
+            bar.setOpts(x0=[x0], width=[width])
+            x0 += width
+        x0 = 0.0
+        for bar, part in zip(self.memory_bars, MEMORY_PARTS, strict=True):
+            width = pr.memory_parts[part] / 1e9
+            bar.setOpts(x0=[x0], width=[width])
+            x0 += width
+        self.capacity_line.setValue(pr.memory_capacity_bytes / 1e9)
+        self.memory_plot.getPlotItem().setXRange(0, max(x0, pr.memory_capacity_bytes / 1e9) * 1.05)
+        self.step_plot.getPlotItem().setXRange(0, pr.step_time_s * 1.05)
+        self._fill_table(i)
+
+    def _fill_table(self, index: int) -> None:
+        plan = self.document.plan
+        w = plan.workloads[index]
+        cat = _catalog.for_plan(plan)
+        phase_index = plan.phase_index(w.phase) if w.phase is not None else len(plan.phases) - 1
+        phase = phase_result(plan, cat, phase_index)
+        gpus = w.gpus if w.gpus is not None else phase.gpus
+        rows, searched = ranked_table(plan, cat, w, phase_index, phase, gpus, top=12)
+        self._rows = rows
+        self.search_label.setText(f"<b>Layout search</b>: the best {len(rows)} of {searched:,} valid layouts "
+                                  "(t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage)")
+        headers = ["Layout", "GPUs", "Step", "MFU", "Tokens/s", "Memory/GPU", "Fits", "Limited by"]
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        best = rows[0]["step_time_s"] if rows else 1.0
+        for n, row in enumerate(rows):
+            dom = row["dominant"]
+            cells = [row["layout"].text(), f"{row['gpus_used']:,}",
+                     f"{row['step_time_s']:.2f} s" + ("" if n == 0 else f" ({row['step_time_s'] / best - 1:+.0%})"),
+                     f"{row['mfu']:.1%}", f"{row['tokens_per_s']:,.0f}", q(row["memory_per_gpu_bytes"], "bytes"),
+                     "yes" if row["fits"] else "no",
+                     f"{PART_NAMES.get(dom, dom)} {row['parts'][dom + '_s'] / row['step_time_s']:.0%}"]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if not row["fits"]:
+                    item.setForeground(QBrush(QColor("#d9534f")))
+                self.table.setItem(n, c, item)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        if rows:
+            self.table.selectRow(0)
+
+    def _on_use_clicked(self) -> None:
+        r = self.document.results
+        i = self._workload_index(r)
+        row = self.table.currentRow()
+        if i is None or not 0 <= row < len(self._rows):
+            self.message.emit("Select a layout first.")
+            return
+        self.use_layout(i, self._rows[row]["layout"])
+
+    def use_layout(self, index: int, layout) -> None:
+        par = Parallelism(tensor=layout.tensor, pipeline=layout.pipeline, data=layout.data,
+                          microbatch=layout.microbatch, interleave=layout.interleave, zero=layout.zero,
+                          recompute=layout.recompute, sequence_parallel=layout.sequence_parallel)
+        plan = self.document.plan
+        w = dataclasses.replace(plan.workloads[index], parallelism=par)
+        problems = self.document.apply(edit.replace_at(plan, ("workloads", index), w), "Use layout")
+        if problems:
+            self.message.emit(f"Not applied: {problems[0]}")
+        else:
+            self.message.emit(f"Layout {layout.text()} set on {w.name}")
+
+
+
