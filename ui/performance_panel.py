@@ -118,7 +118,18 @@ class PerformancePanel(QWidget):
             return chosen
         return next((i for i, w in enumerate(r.workloads) if w.predicted is not None), None)
 
+    _stale = False
+
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        if self._stale:
+            self.refresh(self.document.results)
+        super().showEvent(event)
+
     def refresh(self, r) -> None:
+        if not self.isVisible():  # the search and its table wait until the tab is shown
+            self._stale = True
+            return
+        self._stale = False
         i = self._workload_index(r)
         w = r.workloads[i] if i is not None else None
         pr = w.predicted if w is not None else None

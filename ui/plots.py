@@ -140,7 +140,7 @@ class PlotsPanel(QWidget):
             axis = pg.DateAxisItem(orientation="bottom")
             p = self.timeline.addPlot(row=row, col=0, axisItems={"bottom": axis})
             p.setLabel("left", label, units=units or None)
-            light_grid(p)
+            light_grid(p, x=False)
             if row:
                 p.setXLink(self.t_plots[0])
             curve = p.plot([], [], stepMode="center", pen=pg.mkPen(color, width=2), fillLevel=0,
