@@ -1,5 +1,6 @@
 """Atomic file writes: a temporary file in the same folder, flushed to disk, renamed over the
-target. A reader (or a crash) sees the old file or the new one, never half of either."""
+target, the folder flushed too. A reader, a crash or a power cut sees the old file or the new
+one, never half of either. The previous version is kept beside it as ``NAME~``."""
 
 from __future__ import annotations
 
@@ -8,27 +9,67 @@ import tempfile
 from pathlib import Path
 
 
-def write_text(path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically; OSError says why it failed, and nothing is left behind."""
+def backup_path(path) -> Path:
     path = Path(path)
-    data = text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    return path.with_name(path.name + "~")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    return tmp
+
+
+def write_text(path, text: str, backup: bool = False) -> None:
+    """Write ``text`` to ``path`` atomically; with ``backup``, the file it replaces is kept as
+    ``path~`` (itself written atomically). OSError says why a write failed; nothing partial is
+    left behind and the target is untouched."""
+    path = Path(path)
+    folder = path.parent
+    data = text.encode("utf-8")
+    try:
+        mode = path.stat().st_mode & 0o777
+        old = path.read_bytes() if backup else None
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+        old = None
+    tmp = _write_temp(folder, path.name, data, mode)
+    try:
+        if old is not None and old != data:
+            bak = _write_temp(folder, path.name + "~", old, mode)
+            try:
+                os.replace(bak, backup_path(path))
+            except BaseException:
+                Path(bak).unlink(missing_ok=True)
+                raise
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)

@@ -102,5 +102,31 @@ def dumps(plan: Plan) -> str:
 
 
 def save(plan: Plan, path) -> None:
-    """Write ``plan`` to ``path`` atomically (see planner.atomic); OSError says why it failed."""
-    write_text(path, dumps(plan))
+    """Write ``plan`` to ``path`` atomically, keeping the previous version as ``path~`` (see
+    planner.atomic). Saving onto an existing plan file keeps its comments, key order and the
+    text of every value that did not change (planner.roundtrip). OSError says why it failed."""
+    write_text(path, text_for(plan, path), backup=True)
+
+
+def text_for(plan: Plan, path) -> str:
+    """The text ``save`` would write: merged into the plan file already at ``path``, if any."""
+    from pathlib import Path
+
+    target = Path(path)
+    try:
+        original = target.read_text(encoding="utf-8") if target.is_file() else None
+        old_plan = loads(original, str(target)) if original is not None else None
+    except (OSError, UnicodeDecodeError, PlanError):
+        old_plan = None  # not a plan we can read: write ours whole
+    if old_plan is not None:
+        if old_plan == plan:
+            return original  # nothing changed: the file stays as the person wrote it
+        from .roundtrip import merge_into
+
+        try:
+            text = merge_into(original, old_plan, plan)
+            if loads(text, str(target)) == plan:
+                return text
+        except Exception:  # noqa: BLE001 - any trouble merging: fall back to a fresh, correct file
+            pass
+    return dumps(plan)
