@@ -12,6 +12,22 @@ from .schema import Reader, to_data
 from .validate import check_format, check_references
 from .yamlio import Document, read_file, read_text
 
+# Format migrations: MIGRATIONS[n] turns the data of format n into format n + 1. Version 1 is
+# the first format, so there is nothing to migrate yet; format 2 will add its step here, and its
+# fixture beside tests/fixtures/format-1.yaml.
+MIGRATIONS: dict = {}
+
+
+def migrate(raw: dict) -> dict:
+    from .plan import FORMAT_VERSION
+    from .validate import parse_format
+
+    version = parse_format(raw.get("format", f"cluster-planner/{FORMAT_VERSION}"))
+    while version < FORMAT_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+    return raw
+
 
 def from_document(doc: Document) -> Plan:
     raw = doc.data
@@ -21,6 +37,7 @@ def from_document(doc: Document) -> Plan:
     problems = check_format(doc, raw)
     if problems:  # a newer format may use keys we do not know: say only that
         raise PlanError(problems)
+    raw = migrate(raw)
     reader = Reader(doc, _known_ids(raw))
     plan = reader.build(Plan, raw, ())
     problems = reader.problems

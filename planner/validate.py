@@ -22,6 +22,9 @@ def check_format(doc: Document, raw: dict) -> list[Problem]:
     version = parse_format(raw["format"])
     if version is None:
         return [doc.problem(("format",), f"cluster-planner/{FORMAT_VERSION}", repr(raw["format"]))]
+    if version < 1:
+        return [doc.problem(("format",), f"a plan format a release of this planner wrote (cluster-planner/1 to "
+                                         f"cluster-planner/{FORMAT_VERSION})", f"cluster-planner/{version}")]
     if version > FORMAT_VERSION:
         return [doc.problem(("format",), f"a plan format this planner reads (cluster-planner/{FORMAT_VERSION} "
                                          f"or older); upgrade the planner",

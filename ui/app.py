@@ -94,6 +94,7 @@ def run(plan_arg: str | None, screenshot: str | None = None) -> int:
         print(f"wrote {screenshot}")
         return 0
     window.show()
+    window.offer_recovery()
     quit_after = os.environ.get("CLUSTER_PLANNER_QUIT_AFTER_MS")  # for tests of the real event loop
     if quit_after:
         from PySide6.QtCore import QTimer

@@ -5,6 +5,7 @@ editor (under "Custom hardware") and used like any other."""
 from __future__ import annotations
 
 import dataclasses
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -123,7 +124,7 @@ class CatalogBrowser(QWidget):
                     table.setItem(r, 2 + c, item)
                 table.setItem(r, len(headers) - 2, QTableWidgetItem("plan" if e.id in own[kind] else "built-in"))
                 src = QTableWidgetItem(e.source)
-                src.setToolTip(f"<p>{e.source}</p>")
+                src.setToolTip(f"<p>{escape(e.source)}</p>")  # a plan's own entries carry its text
                 table.setItem(r, len(headers) - 1, src)
             table.setSortingEnabled(True)
             header = table.horizontalHeader()

@@ -57,6 +57,7 @@ class Card(QFrame):
         self.detail = QLabel("")
         self.detail.setStyleSheet("color: #777;")
         for w in (self.title, self.value, self.detail):
+            w.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(w)
 
     def set(self, value: str, detail: str = "") -> None:

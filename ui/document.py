@@ -8,6 +8,7 @@ well under a millisecond; see benchmarks/).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -17,6 +18,17 @@ import planner
 from planner import edit
 
 from .commands import ReplacePlanCommand
+
+
+class FileChangedError(Exception):
+    """The file on disk changed since this document loaded or saved it."""
+
+
+def _digest(path: Path | None) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+    except OSError:
+        return None
 
 
 class PlanDocument(QObject):
@@ -31,6 +43,7 @@ class PlanDocument(QObject):
         self._plan = plan
         self._path = Path(path) if path else None
         self._results = None
+        self._disk = _digest(self._path)  # what the file held when we last read or wrote it
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
         self._timer = QTimer(self)
@@ -91,6 +104,7 @@ class PlanDocument(QObject):
         plan = planner.load(path)
         self.undo_stack.clear()
         self._path = Path(path)
+        self._disk = _digest(self._path)
         self._set_plan(plan)
         self.undo_stack.setClean()
         self.modified_changed.emit(False)
@@ -102,12 +116,31 @@ class PlanDocument(QObject):
         self._path = None
         self.path_changed.emit(None)
 
-    def save(self, path=None) -> None:
-        """Save to ``path`` (or the current file); OSError if it fails, and the document stays modified."""
+    def disk_changed(self) -> bool:
+        """True when the open file was changed on disk by someone else since we read or wrote it."""
+        if self._path is None or not self._path.exists():
+            return False
+        return _digest(self._path) != self._disk
+
+    def save(self, path=None, overwrite_changed: bool = False) -> None:
+        """Save to ``path`` (or the current file); OSError if it fails, and the document stays
+        modified. FileChangedError, and nothing written, if the current file changed on disk since
+        it was read, unless ``overwrite_changed``: a newer file is never silently overwritten."""
         target = Path(path) if path else self._path
         if target is None:
             raise ValueError("no file to save to")
+        if not overwrite_changed and self._path is not None and target.resolve() == self._path.resolve() \
+                and self.disk_changed():
+            raise FileChangedError(str(target))
         planner.save(self._plan, target)
         self._path = target
+        self._disk = _digest(target)
         self.undo_stack.setClean()
+        self.path_changed.emit(self._path)
+
+    def restore(self, plan: planner.Plan, path: Path | None) -> None:
+        """Put recovered edits back as one undoable step, on the file they belong to."""
+        self._path = Path(path) if path else None
+        self._disk = _digest(self._path)
+        self.undo_stack.push(ReplacePlanCommand(self, self._plan, plan, "Restore unsaved edits"))
         self.path_changed.emit(self._path)

@@ -5,6 +5,7 @@ the plan loader, shows a mistake in place, and emits ``committed(value)`` only f
 from __future__ import annotations
 
 import re
+from html import escape
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
@@ -180,7 +181,7 @@ class FieldEditor(QWidget):
 
     def _show_error(self, message: str) -> None:
         self.widget.setStyleSheet(ERROR_STYLE)
-        self.widget.setToolTip(message)
+        self.widget.setToolTip(f"<p>{escape(message)}</p>")  # the message quotes what was typed
         self.rejected.emit(message)
 
     def _clear_error(self) -> None:

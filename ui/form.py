@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from planner.schema import Spec, specs
@@ -36,6 +36,7 @@ class ObjectForm(QWidget):
         self.title = QLabel()
         self.title.setObjectName("form_title")
         self.title.setStyleSheet("font-weight: bold; font-size: 14px;")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names come from the plan: never markup
         layout.addRow(self.title)
         if with_id:
             self._add_row(layout, "id", Spec(key="id", kind="str", doc="Catalog id the plan refers to",

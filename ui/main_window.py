@@ -7,7 +7,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget
 
@@ -20,11 +20,13 @@ from . import settings as _settings
 from .catalog_browser import CatalogBrowser
 from .dashboard import Dashboard
 from .design_editor import DesignEditor
-from .document import PlanDocument
+from .document import FileChangedError, PlanDocument
 from .explain_panel import ExplainPanel
 from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
+from .recovery import RecoveryKeeper
+from .recovery import find as find_recovery
 
 YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
 
@@ -67,6 +69,11 @@ class MainWindow(QMainWindow):
         document.modified_changed.connect(self._update_title)
         document.plan_changed.connect(self._update_title)
         document.evaluation_failed.connect(self._show_status)
+        self.recovery = RecoveryKeeper(document)
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._on_watched_file_changed)
+        document.path_changed.connect(self._watch_current_file)
+        self._watch_current_file()
         self._build_menus()
         self._update_title()
         self._restore_layout()
@@ -211,6 +218,75 @@ class MainWindow(QMainWindow):
         plan = planner.load(planner.preset_path(name))
         self.document.load_plan(plan, f"New from preset {name}")
 
+    # -- the file on disk, and recovery -------------------------------------------------------
+    def _watch_current_file(self, *_args) -> None:
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        path = self.document.path
+        if path is not None and path.exists():
+            self.watcher.addPath(str(path))
+
+    def _on_watched_file_changed(self, path: str) -> None:
+        self._watch_current_file()  # an atomic replace ends the watch on the old file: watch the new one
+        if self.document.path is not None and str(self.document.path) == path:
+            self.check_file_on_disk()
+
+    def check_file_on_disk(self) -> None:
+        """If the open file changed elsewhere, ask whether to reload it or keep this version."""
+        if not self.document.disk_changed():
+            return
+        if self.ask_reload():
+            try:
+                self.document.load_file(self.document.path)
+            except PlanError as exc:
+                self.show_error("Cannot reload plan", str(exc))
+                return
+            self.statusBar().showMessage(f"Reloaded {self.document.path}", 5000)
+        else:
+            self.statusBar().showMessage("Kept this version; saving will ask before overwriting the newer file.",
+                                         8000)
+
+    def ask_reload(self) -> bool:
+        """Reload (losing unsaved edits) or keep this version; a method so tests can answer it."""
+        answer = QMessageBox.question(
+            self, "File changed on disk",
+            f"{self.document.path} was changed by another program.\nReload it (losing any unsaved edits here), "
+            "or keep this version?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_overwrite(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Overwrite newer file?",
+            f"{self.document.path} was changed by another program since you opened it.\nOverwrite it with this "
+            "version?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_restore(self, found) -> bool:
+        where = str(found.original) if found.original else "an unsaved plan"
+        answer = QMessageBox.question(
+            self, "Restore unsaved edits?",
+            f"Cluster Planner did not close normally. Unsaved edits of {where} (\"{found.plan.name}\"), "
+            f"written {found.written}, were kept.\nRestore them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest recovery copy; True if it was restored."""
+        found = find_recovery(self.recovery.folder.parent)
+        if not found:
+            return False
+        newest = found[0]
+        restored = self.ask_restore(newest)
+        if restored:
+            self.document.restore(newest.plan, newest.original)
+            self.recovery.write_now()
+            self.statusBar().showMessage("Restored the unsaved edits; save to keep them.", 8000)
+        for item in found:
+            item.copy.unlink(missing_ok=True)
+        return restored
+
     def save(self) -> bool:
         if self.document.path is None:
             return self.save_as()
@@ -223,7 +299,13 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         try:
-            self.document.save(path)
+            try:
+                self.document.save(path)
+            except FileChangedError:
+                if not self.ask_overwrite():
+                    self.statusBar().showMessage("Not saved: the file on disk is newer.", 8000)
+                    return False
+                self.document.save(path, overwrite_changed=True)
         except OSError as exc:
             self.show_error("Save failed", f"Could not save {path}: {exc.strerror or exc}.\n"
                                            "Nothing was written; your edits are still here.")
@@ -271,6 +353,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
         if self.maybe_save():
+            self.recovery.remove()  # saved, discarded or unchanged: nothing left to recover
             self._save_layout()
             event.accept()
         else:

@@ -146,7 +146,7 @@ class PerformancePanel(QWidget):
             return
         fits = "fits" if pr.fits else "<span style='color:#d9534f'><b>does not fit</b></span>"
         self.summary.setText(
-            f"<b>{w.name}</b> — layout <b>{pr.layout.text()}</b> on {pr.gpus_used:,} accelerators"
+            f"<b>{escape(w.name)}</b> — layout <b>{pr.layout.text()}</b> on {pr.gpus_used:,} accelerators"
             f"{' (searched ' + format(pr.searched, ',') + ' layouts)' if pr.searched > 1 else ''}: "
             f"predicted MFU <b>{pr.mfu:.1%}</b> (HFU {pr.hfu:.1%}), {q(pr.achieved_flops_per_gpu, 'flop_rate')} "
             f"per GPU, {pr.tokens_per_s:,.0f} tokens/s, step {pr.step_time_s:.2f} s, limited most by "

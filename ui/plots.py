@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from html import escape as html_escape
 
 import numpy as np
 import pyqtgraph as pg
@@ -296,7 +297,7 @@ class PlotsPanel(QWidget):
             self.scaling.getPlotItem().getAxis("bottom").setTicks(log_ticks(counts[ok]))
             mark = w.time_s / 86400
             self.s_mark.setData([math.log10(max(w.gpus, 1))], [mark if math.isfinite(mark) else 0])
-            self.scaling.getPlotItem().setTitle(w.name, size="9pt")
+            self.scaling.getPlotItem().setTitle(html_escape(w.name), size="9pt")  # the title is HTML
         else:
             self._w_data = np.zeros(3)
             self._s_data = (np.array([]), np.array([]))

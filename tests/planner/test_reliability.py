@@ -123,3 +123,17 @@ def test_plan_files_never_execute_read_or_fetch(tmp_path):
         with pytest.raises(PlanError) as info:
             planner.loads(f"name: {tag}\nphases: []\n")
         assert "plain YAML data" in str(info.value)
+
+
+def test_every_format_version_has_a_fixture_that_loads():
+    from planner.plan import FORMAT_VERSION
+
+    for version in range(1, FORMAT_VERSION + 1):
+        plan = planner.load(FIXTURES / f"format-{version}.yaml")
+        assert plan.name == "Hand plan"
+
+
+def test_a_format_no_release_wrote_is_refused():
+    with pytest.raises(PlanError) as info:
+        planner.loads("format: cluster-planner/0\nname: x\nphases: []\n")
+    assert "cluster-planner/0" in info.value.problems[0].found

@@ -69,19 +69,19 @@ def test_opening_a_broken_file_keeps_the_plan(window, tmp_path):
     assert f"{bad}:4:" in window.last_error and "count" in window.last_error
 
 
-def test_failed_save_keeps_edits_and_says_so(window, tmp_path):
+def test_failed_save_keeps_edits_and_says_so(window, tmp_path, monkeypatch):
+    """A folder that refuses the write (as a read-only one does): the message, the edits kept."""
     doc = window.document
     doc.apply(edit.replace_at(doc.plan, ("facility", "pue"), 1.3), "pue")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        assert not window._save_to(folder / "x.yaml")
-    finally:
-        folder.chmod(0o700)
+
+    def refuse(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert not window._save_to(tmp_path / "x.yaml")
     assert window.isWindowModified() and "Nothing was written" in window.last_error
+    assert "Permission denied" in window.last_error
+    assert list(tmp_path.glob("*.tmp")) == [] and not (tmp_path / "x.yaml").exists()
 
 
 def test_failed_save_onto_full_disk(window, tmp_path, monkeypatch):
@@ -219,6 +219,7 @@ def test_plan_text_is_escaped_in_explanations(window):
 def _run(args, env_extra, timeout=120):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env.update(env_extra)
+    env.setdefault("CLUSTER_PLANNER_STATE_DIR", env_extra.get("CLUSTER_PLANNER_SETTINGS_DIR", "/nonexistent"))
     exe = [sys.executable, "-m", "ui.launcher", *args]
     return subprocess.run(exe, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
 
@@ -252,3 +253,24 @@ def test_gui_on_a_broken_plan_prints_the_problem(tmp_path):
     bad.write_text("name: x\nphases: 3\n")
     result = _run(["gui", str(bad), "--screenshot", str(tmp_path / "s.png")], {})
     assert result.returncode == 1 and f"{bad}:2:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_hostile_names_render_as_text(qtbot, tmp_path):
+    from ui.app import build_window
+
+    evil = "<script>alert(1)</script><b>bold</b>"
+    text = (PRESETS / "selene.yaml").read_text().replace("name: NVIDIA Selene", f"name: '{evil}'")
+    text = text.replace("name: GPT-3 175B, predicted (Megatron layout)", f"name: '{evil}'")
+    path = tmp_path / "evil.yaml"
+    path.write_text(text)
+    w = build_window(path)
+    w.ask_reload = w.ask_overwrite = lambda: False
+    qtbot.addWidget(w)
+    w.show()
+    w.tabs.setCurrentWidget(w.performance)
+    form = w.editor.form(planner.plan.Plan)
+    assert form.title.textFormat() == Qt.TextFormat.PlainText
+    assert w.editor.tree.topLevelItem(0).text(0) == f"Plan: {evil}"
+    assert "&lt;script&gt;" in w.performance.summary.text() and "<script>" not in w.performance.summary.text()
+    assert "&lt;script&gt;" in w.plots.scaling.getPlotItem().titleLabel.text
+    assert evil in w.windowTitle() or "evil.yaml" in w.windowTitle()
