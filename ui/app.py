@@ -10,7 +10,24 @@ from pathlib import Path
 import planner
 from planner.errors import PlanError
 
-XCB_PACKAGES = "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libegl1"
+# Libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu packages that carry them.
+XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xkbcommon-x11": "libxkbcommon-x11-0", "xcb-icccm": "libxcb-icccm4",
+                 "xcb-keysyms": "libxcb-keysyms1", "xcb-shape": "libxcb-shape0", "xcb-xkb": "libxcb-xkb1",
+                 "xcb-render-util": "libxcb-render-util0", "xcb-image": "libxcb-image0", "EGL": "libegl1",
+                 "fontconfig": "libfontconfig1"}
+
+
+def _missing_xcb_packages() -> list[str]:
+    return [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+
+
+def _x_display_unreachable(display: str) -> bool:
+    """True when DISPLAY names a local X server whose socket is not there (the usual mistake)."""
+    host, _, rest = display.rpartition(":")
+    if host not in ("", "unix"):
+        return False  # a TCP display: let Qt try it
+    number = rest.split(".", 1)[0]
+    return number.isdigit() and not os.path.exists(f"/tmp/.X11-unix/X{number}")
 
 
 def _no_display_message(plan_arg: str | None) -> str:
@@ -31,10 +48,15 @@ def platform_problem(screenshot: bool) -> str | None:
     if sys.platform.startswith("linux"):
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             return "no-display"
-        if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and \
-                ctypes.util.find_library("xcb-cursor") is None:
-            return ("cluster-planner: Qt's xcb platform plugin needs system libraries that are missing here; "
-                    f"install them, e.g. on Debian/Ubuntu: sudo apt-get install {XCB_PACKAGES}")
+        display = os.environ.get("DISPLAY")
+        if display and not os.environ.get("WAYLAND_DISPLAY"):
+            missing = _missing_xcb_packages()
+            if missing:
+                return ("cluster-planner: Qt's xcb platform plugin needs system libraries that are missing here; "
+                        f"install them, e.g. on Debian/Ubuntu: sudo apt-get install {' '.join(missing)}")
+            if _x_display_unreachable(display):
+                return (f"cluster-planner: no X server answers on DISPLAY={display}. Start one, or evaluate the "
+                        "plan headless: cluster-planner evaluate PLAN")
     return None
 
 

@@ -274,3 +274,22 @@ def test_hostile_names_render_as_text(qtbot, tmp_path):
     assert "&lt;script&gt;" in w.performance.summary.text() and "<script>" not in w.performance.summary.text()
     assert "&lt;script&gt;" in w.plots.scaling.getPlotItem().titleLabel.text
     assert evil in w.windowTitle() or "evil.yaml" in w.windowTitle()
+
+
+def test_unreachable_x_display_says_so(tmp_path):
+    result = _run([], {"DISPLAY": ":57", "CLUSTER_PLANNER_SETTINGS_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "no X server answers on DISPLAY=:57" in lines[0] or "apt-get install" in lines[0]
+
+
+def test_missing_xcb_libraries_are_named(monkeypatch):
+    from ui import app
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None if name == "xcb-icccm" else name)
+    message = app.platform_problem(screenshot=False)
+    assert "sudo apt-get install libxcb-icccm4" in message
