@@ -154,6 +154,10 @@ class Dashboard(QWidget):
         return max(self.workload.currentIndex(), 0)
 
     def _on_choice_changed(self, _index) -> None:
+        if not self._filling and self.precision.currentText():
+            from . import settings as _settings
+
+            _settings.settings().setValue("dashboard/precision", self.precision.currentText())
         if self.document.results is not None and not self._filling:
             self.refresh(self.document.results)
             self.selection_changed.emit()
@@ -186,7 +190,12 @@ class Dashboard(QWidget):
     def refresh(self, r) -> None:
         precisions = [p for p in ("bf16", "fp16", "fp8", "fp4", "tf32", "fp32", "fp64_tensor", "fp64", "int8")
                       if p in r.peak_flops]
-        self._fill_combo(self.precision, precisions, "bf16")
+        if self.precision.count() == 0:  # first results: start from the saved preference
+            from . import settings as _settings
+
+            self._preferred = str(_settings.settings().value("dashboard/precision", "bf16"))
+        preferred = getattr(self, "_preferred", "bf16")
+        self._fill_combo(self.precision, precisions, preferred if preferred in precisions else "bf16")
         self._fill_combo(self.workload, [w.name for w in r.workloads])
         prec = self.selected_precision()
         c = self.cards

@@ -99,6 +99,28 @@ def test_full_filesystem(tmp_path):
         subprocess.run(["umount", str(mount)], check=False)
 
 
+def test_read_only_folder(tmp_path):
+    """A real read-only filesystem (a tmpfs remounted read-only: root cannot write it either)."""
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    try:
+        target = mount / "plan.yaml"
+        plan = planner.load(FIXTURES / "hand-written.yaml")
+        planner.save(plan, target)
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        with pytest.raises(OSError) as info:
+            planner.save(edit.replace_at(plan, ("facility", "pue"), 1.9), target)
+        assert info.value.errno == 30  # EROFS
+        assert planner.load(target) == plan
+        assert sorted(p.name for p in mount.iterdir()) == ["plan.yaml"]
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
 def test_newer_format_fixture_names_both_versions():
     with pytest.raises(PlanError) as info:
         planner.load(FIXTURES / "format-2.yaml")

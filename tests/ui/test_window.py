@@ -293,3 +293,13 @@ def test_missing_xcb_libraries_are_named(monkeypatch):
     monkeypatch.setattr(app.ctypes.util, "find_library", lambda name: None if name == "xcb-icccm" else name)
     message = app.platform_problem(screenshot=False)
     assert "sudo apt-get install libxcb-icccm4" in message
+
+
+def test_precision_preference_persists(window, qtbot):
+    from ui.app import build_window
+
+    window.dashboard.precision.setCurrentText("fp64")
+    assert window.dashboard.cards["peak"].detail.text().startswith("fp64")
+    again = build_window(planner.preset_path("meta-rsc"), is_preset=True)
+    qtbot.addWidget(again)
+    assert again.dashboard.selected_precision() == "fp64"
