@@ -9,6 +9,7 @@ from . import catalog as _catalog
 from .model.results import Results
 from .plan import Plan
 from .schema import number_text
+from .units import format_duration
 from .units import format_quantity as q
 
 
@@ -28,8 +29,8 @@ def _groups(plan: Plan, upto: int | None = None):
             yield f"phases[{i}].nodes[{j}]", g
 
 
-def _days(s: float) -> str:
-    return f"{s / 86400:,.2f} days" if s >= 86400 else q(s, "time")
+def _days(seconds: float) -> str:
+    return format_duration(seconds, decimals=2)
 
 
 def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str = "bf16") -> Explanation:

@@ -18,9 +18,11 @@ def _plain(value):
     """Our YAML data (with flow-style markers) as ruamel nodes: small mappings stay on one line."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    from .planio import _FlowDict
+
     if isinstance(value, dict):
         out = CommentedMap((k, _plain(v)) for k, v in value.items())
-        if type(value).__name__ == "_FlowDict":
+        if isinstance(value, _FlowDict):
             out.fa.set_flow_style()
         return out
     if isinstance(value, list):

@@ -4,6 +4,7 @@ the HTML report and the desktop dashboard, so all say the same thing in the same
 from __future__ import annotations
 
 from .model.results import Results
+from .units import format_duration
 from .units import format_quantity as q
 
 Section = tuple  # (title, [(label, value text), ...])
@@ -13,12 +14,7 @@ def pflops(x: float) -> str:
     return q(x, "flop_rate")
 
 
-def days(seconds: float) -> str:
-    if seconds == float("inf"):
-        return "never (no throughput)"
-    if seconds >= 86400:
-        return f"{seconds / 86400:,.1f} days"
-    return q(seconds, "time")
+days = format_duration
 
 
 def sections(r: Results, precision: str = "bf16") -> list[Section]:

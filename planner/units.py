@@ -227,3 +227,12 @@ def to_text(value: float, dim: str, display: str | None = None) -> str | float |
         if back == value:
             return text
     return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+
+
+def format_duration(seconds: float, decimals: int = 1) -> str:
+    """A run's length as a planner reads it: ``33.9 days`` from a day up, else ``17.36 h``."""
+    if seconds == float("inf"):
+        return "never (no throughput)"
+    if seconds >= 86400:
+        return f"{seconds / 86400:,.{decimals}f} days"
+    return format_quantity(seconds, "time")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.units import format_duration
 from planner.units import format_quantity as q
 
 CARDS = [
@@ -31,10 +32,7 @@ CARDS = [
 ]
 
 
-def days(seconds: float) -> str:
-    if seconds == float("inf"):
-        return "never"
-    return f"{seconds / 86400:,.1f} days" if seconds >= 86400 else q(seconds, "time")
+days = format_duration
 
 
 class Card(QFrame):
