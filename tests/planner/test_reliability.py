@@ -71,54 +71,51 @@ def test_failed_rename_leaves_the_file_and_no_temporary(hand, monkeypatch):
     assert sorted(p.name for p in hand.parent.iterdir()) == ["hand.yaml"]
 
 
-def test_full_filesystem(tmp_path):
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A real 64 KiB tmpfs (needs mount: root, as on CI); skipped where it cannot be mounted."""
+    mount = tmp_path / "fs"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_full_filesystem(tmpfs):
     """A real, tiny tmpfs: the save fails with ENOSPC, the old plan stays whole."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    try:
-        target = mount / "plan.yaml"
-        plan = planner.load(FIXTURES / "hand-written.yaml")
-        planner.save(plan, target)
-        with open(mount / "filler", "wb", buffering=0) as fh:  # fill the filesystem to the last byte
-            try:
-                while True:
-                    fh.write(b"x" * 512)
-            except OSError:
-                pass
-        big = edit.replace_at(plan, ("description",), "y" * 8000)
-        with pytest.raises(OSError) as info:
-            planner.save(big, target)
-        assert info.value.errno == 28
-        assert planner.load(target) == plan
-        assert sorted(p.name for p in mount.iterdir()) == ["filler", "plan.yaml"]
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
+    mount = tmpfs
+    target = mount / "plan.yaml"
+    plan = planner.load(FIXTURES / "hand-written.yaml")
+    planner.save(plan, target)
+    with open(mount / "filler", "wb", buffering=0) as fh:  # fill the filesystem to the last byte
+        try:
+            while True:
+                fh.write(b"x" * 512)
+        except OSError:
+            pass
+    big = edit.replace_at(plan, ("description",), "y" * 8000)
+    with pytest.raises(OSError) as info:
+        planner.save(big, target)
+    assert info.value.errno == 28
+    assert planner.load(target) == plan
+    assert sorted(p.name for p in mount.iterdir()) == ["filler", "plan.yaml"]
 
 
-def test_read_only_folder(tmp_path):
+def test_read_only_folder(tmpfs):
     """A real read-only filesystem (a tmpfs remounted read-only: root cannot write it either)."""
-    mount = tmp_path / "ro"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    try:
-        target = mount / "plan.yaml"
-        plan = planner.load(FIXTURES / "hand-written.yaml")
-        planner.save(plan, target)
-        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
-        with pytest.raises(OSError) as info:
-            planner.save(edit.replace_at(plan, ("facility", "pue"), 1.9), target)
-        assert info.value.errno == 30  # EROFS
-        assert planner.load(target) == plan
-        assert sorted(p.name for p in mount.iterdir()) == ["plan.yaml"]
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
+    mount = tmpfs
+    target = mount / "plan.yaml"
+    plan = planner.load(FIXTURES / "hand-written.yaml")
+    planner.save(plan, target)
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+    with pytest.raises(OSError) as info:
+        planner.save(edit.replace_at(plan, ("facility", "pue"), 1.9), target)
+    assert info.value.errno == 30  # EROFS
+    assert planner.load(target) == plan
+    assert sorted(p.name for p in mount.iterdir()) == ["plan.yaml"]
 
 
 def test_newer_format_fixture_names_both_versions():
