@@ -4,8 +4,10 @@ one, never half of either. The previous version is kept beside it as ``NAME~``."
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -44,6 +46,25 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> str:
     return tmp
 
 
+STALE_TEMPORARY_S = 600.0
+
+
+def remove_stale_temporaries(path) -> int:
+    """Delete temporary files of saves to ``path`` that were killed mid-write (older than ten
+    minutes, so never one a running save is still writing). Returns how many."""
+    path = Path(path)
+    now = time.time()
+    removed = 0
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_TEMPORARY_S:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def write_text(path, text: str, backup: bool = False) -> None:
     """Write ``text`` to ``path`` atomically; with ``backup``, the file it replaces is kept as
     ``path~`` (itself written atomically). OSError says why a write failed; nothing partial is
@@ -51,6 +72,7 @@ def write_text(path, text: str, backup: bool = False) -> None:
     path = Path(path)
     folder = path.parent
     data = text.encode("utf-8")
+    remove_stale_temporaries(path)
     try:
         mode = path.stat().st_mode & 0o777
         old = path.read_bytes() if backup else None

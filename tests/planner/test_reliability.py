@@ -156,3 +156,14 @@ def test_a_format_no_release_wrote_is_refused():
     with pytest.raises(PlanError) as info:
         planner.loads("format: cluster-planner/0\nname: x\nphases: []\n")
     assert "cluster-planner/0" in info.value.problems[0].found
+
+
+def test_stale_temporaries_of_killed_saves_are_cleared(hand):
+    stale = hand.parent / ".hand.yaml.abc123.tmp"
+    fresh = hand.parent / ".hand.yaml.def456.tmp"
+    stale.write_text("half a pl")
+    fresh.write_text("a save in progress")
+    old = os.stat(stale).st_mtime - 3600
+    os.utime(stale, (old, old))
+    planner.save(edit.replace_at(planner.load(hand), ("facility", "pue"), 1.5), hand)
+    assert not stale.exists() and fresh.exists()
