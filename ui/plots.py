@@ -63,12 +63,10 @@ class Hover:
         if len(xs) == 0:
             return
         p = vb.mapSceneToView(pos)
-        px = vb.mapViewToScene(QPointF(0, 0))
         # nearest in screen distance
         scene = [vb.mapViewToScene(QPointF(x, y)) for x, y in zip(xs, ys, strict=True)]
         d = [(s.x() - pos.x()) ** 2 + (s.y() - pos.y()) ** 2 for s in scene]
         i = int(np.argmin(d))
-        del px
         self.label.setText(self.fmt(i, xs[i], ys[i]))
         self.label.setPos(p.x(), p.y())
         self.label.show()
