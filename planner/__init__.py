@@ -11,7 +11,7 @@ This package never imports Qt.
 from .catalog import Catalog
 from .catalog import builtin as builtin_catalog
 from .errors import PlanError, Problem
-from .model.evaluate import evaluate
+from .evaluation import evaluate
 from .model.results import Results
 from .plan import FORMAT, Plan
 from .planio import dumps, load, loads, save

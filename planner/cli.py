@@ -27,7 +27,7 @@ def _resolve(path: str):
 
 
 def cmd_evaluate(args) -> int:
-    from .model.evaluate import evaluate
+    from .evaluation import evaluate
     from .summary import as_markdown, as_table
 
     results = evaluate(_load(args.plan))

@@ -9,6 +9,7 @@ import dataclasses
 
 from .hardware import Accelerator, Cooling, Fabric, System
 from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
+from .kinds import DEFAULT_KIND, KINDS
 from .schema import specs
 from .units import DIMENSIONS, to_text
 
@@ -54,6 +55,11 @@ def reference() -> str:
     out = []
     for title, cls in SECTIONS:
         out += [f"#### `{title}`", "", "| key | unit / values | default | meaning |", "|---|---|---|---|"]
+        if cls is Workload:
+            kinds = "; ".join(f"`{k}`: {v.doc}" for k, v in KINDS.items())
+            choices = " \\| ".join(KINDS)
+            out.append(f"| `kind` | {choices} | `{DEFAULT_KIND}` | Kind of workload ({kinds}); "
+                       "the keys below are those of a training run |")
         for name, spec in specs(cls):
             out.append(f"| `{spec.key}` | {_unit(spec)} | {_default(cls, name, spec)} | {spec.doc} |")
         out.append("")

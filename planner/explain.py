@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import catalog as _catalog
+from .kinds import evaluator_of
 from .model.results import Results
 from .plan import Plan
-from .schema import number_text
 from .units import format_duration
 from .units import format_quantity as q
 
@@ -88,58 +88,17 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
                            ))
     if not r.workloads:
         return Explanation(key, "No workload", "—", "Add a workload to time a training run.", ())
-    w = r.workloads[min(workload, len(r.workloads) - 1)]
-    wl = plan.workloads[min(workload, len(plan.workloads) - 1)]
-    base = f"workloads[{min(workload, len(plan.workloads) - 1)}]"
-    rate_input = {
-        "plan": ("MFU", f"{w.mfu:.1%}", base + ".mfu"),
-        "catalog": ("MFU (accelerator's typical)", f"{w.mfu:.1%}", base + ".mfu"),
-        "achieved_flops": ("Achieved hardware FLOP/s per GPU", q(wl.achieved_flops_per_gpu or 0, "flop_rate"),
-                           base + ".achieved_flops"),
-        "token_rate": ("Tokens/s per GPU", f"{wl.tokens_per_s_per_gpu or 0:,.0f}", base + ".token_rate"),
-        "predicted": ("MFU predicted for layout " + (w.predicted.layout.text() if w.predicted else ""),
-                      f"{w.mfu:.1%}", base + ".parallelism"),
-    }[w.mfu_source]
-    if key == "sustained":
-        return Explanation(key, "Sustained model FLOP/s", q(w.sustained_flops, "flop_rate"),
-                           "GPUs × peak per GPU × MFU", (
-                               ("GPUs", f"{w.gpus:,}", base + ".gpus"),
-                               ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
-                               rate_input,
-                           ))
-    if key == "time" and w.predicted is not None:
-        pr = w.predicted
-        return Explanation(key, f"Time of {w.name}", _days(w.time_s),
-                           "steps × predicted step time, plus checkpoints, lost work and restarts "
-                           "(T = T0 (1 + δ/τ) / (1 − (τ/2 + R)/M), Young/Daly)", (
-                               ("Steps", f"{pr.steps:,.0f} of {pr.global_batch:,} sequences", base + ".global_batch"),
-                               ("Step time", f"{pr.step_time_s:.2f} s", base + ".parallelism"),
-                               rate_input,
-                               ("Training time without failures", _days(pr.train_time_s), ""),
-                               ("Mean time between failures", q(pr.failures.mtbf_s, "time"), ""),
-                               ("Checkpoint every", q(pr.failures.checkpoint_interval_s, "time"), ""),
-                               ("Expected interruptions", f"{pr.expected_interruptions:,.0f}", ""),
-                               ("Goodput", f"{pr.goodput:.1%}", ""),
-                           ))
-    if key == "time":
-        work = (f"6 × {number_text(wl.parameters)} parameters × {number_text(wl.tokens)} tokens"
-                if wl.parameters and wl.tokens and wl.total_flops is None else "given")
-        return Explanation(key, f"Time of {w.name}", _days(w.time_s),
-                           "max(compute time, I/O time); compute = model FLOPs / (GPUs × peak per GPU × MFU); "
-                           "I/O = dataset bytes × epochs / storage read bandwidth", (
-                               ("Model FLOPs", f"{w.total_flops:.3g} ({work})".replace("e+", "e"),
-                                base + ".parameters"),
-                               ("GPUs", f"{w.gpus:,}", base + ".gpus"),
-                               ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
-                               rate_input,
-                               ("Compute time", _days(w.compute_time_s), ""),
-                               ("I/O time", _days(w.io_time_s) if w.io_bytes else "no dataset", base + ".dataset"),
-                               ("Bound by", w.bound, ""),
-                           ))
+    index = min(workload, len(r.workloads) - 1)
+    w = r.workloads[index]
+    wl = plan.workloads[index]
+    base = f"workloads[{index}]"
+    own = evaluator_of(wl).explain(plan, r, key, index)
+    if own is not None:
+        return own
     if key == "energy":
         return Explanation(key, f"Energy of {w.name}", q(w.energy_j, "energy"), "IT power of the run × time × PUE", (
             ("IT power of the run", q(w.it_power_w, "power"),
-             base + ".power_per_gpu" if wl.power_per_gpu_w else ""),
+             base + ".power_per_gpu" if getattr(wl, "power_per_gpu_w", None) else ""),
             ("Time", _days(w.time_s), ""),
             ("PUE", f"{p.pue:.2f}", "facility.pue"),
         ))

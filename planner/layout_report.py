@@ -6,8 +6,10 @@ import time
 
 from . import catalog as _catalog
 from .model.cluster import phase_result
-from .perf.predict import ranked_table
+from .perf.predict import MEMORY_PARTS, STEP_PARTS, ranked_table
 from .units import format_quantity as q
+
+__all__ = ["MEMORY_PARTS", "PART_NAMES", "STEP_PARTS", "layout_rows", "layout_text"]
 
 PART_NAMES = {"memory_bound": "memory-bound ops", "tensor_comm": "tensor-parallel comm",
               "pipeline_bubble": "pipeline bubble", "pipeline_comm": "pipeline transfers",
@@ -21,7 +23,7 @@ def layout_rows(plan, name: str | None, top: int):
         return None
     w = candidates[0]
     cat = _catalog.for_plan(plan)
-    index = plan.phase_index(w.phase) if w.phase is not None else len(plan.phases) - 1
+    index = plan.workload_phase(w)
     phase = phase_result(plan, cat, index)
     gpus = w.gpus if w.gpus is not None else phase.gpus
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ from .atomic import write_text
 from .errors import PlanError, Problem
 from .plan import FORMAT, KEY_ORDER, Plan
 from .schema import Reader, to_data
-from .validate import check_format, check_references
+from .validate import check_format, check_plan
 from .yamlio import Document, read_file, read_text
 
 # Format migrations: MIGRATIONS[n] turns the data of format n into format n + 1. Version 1 is
@@ -42,7 +42,7 @@ def from_document(doc: Document) -> Plan:
     plan = reader.build(Plan, raw, ())
     problems = reader.problems
     if plan is not None and not problems:
-        problems += check_references(plan, _catalog.for_plan(plan), doc)
+        problems += check_plan(plan, _catalog.for_plan(plan), doc)
     if problems:
         raise PlanError(problems)
     return plan

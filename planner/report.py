@@ -7,7 +7,7 @@ from html import escape
 
 from . import svgplot
 from .atomic import write_text
-from .model.evaluate import evaluate
+from .evaluation import evaluate
 from .plan import Plan
 from .planio import dumps
 from .summary import sections

@@ -39,6 +39,9 @@ class Spec:
     per_gpu: bool = False  # written back as "... per GPU"
     ref: str | None = None  # a catalog id of this kind (accelerators, systems, fabrics, cooling)
     keywords: tuple[str, ...] = ()  # words accepted instead of a value, e.g. "auto", "predicted"
+    # For a list of tagged items (workloads): a function returning (tag key, default tag,
+    # {tag: dataclass}); each item's tag picks its type (planner.kinds).
+    variants: Any = None
 
 
 def field(key: str, kind: str, doc: str = "", default: Any = None, **kw) -> Any:
@@ -143,6 +146,19 @@ class Reader:
             return None
         return cls(**values)
 
+    def build_tagged(self, spec: Spec, raw: Any, path: tuple):
+        """One item of a tagged list: its tag (``kind:``) picks its dataclass."""
+        tag, default, types = spec.variants()
+        if not isinstance(raw, dict) or tag not in raw:
+            return self.build(types[default], raw, path)
+        name = raw[tag]
+        if not isinstance(name, str) or name not in types:
+            close = difflib.get_close_matches(str(name), list(types), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.problem(path + (tag,), "one of: " + ", ".join(types) + hint, _found(name))
+            return None
+        return self.build(types[name], {k: v for k, v in raw.items() if k != tag}, path)
+
     def value(self, spec: Spec, raw: Any, path: tuple):
         kind = spec.kind
         if spec.keywords and isinstance(raw, str) and raw.strip() in spec.keywords:
@@ -191,7 +207,10 @@ class Reader:
             if not isinstance(raw, list):
                 self.problem(path, "a list", _found(raw))
                 return _BAD
-            items = [self.build(spec.item, v, path + (i,)) for i, v in enumerate(raw)]
+            if spec.variants is not None:
+                items = [self.build_tagged(spec, v, path + (i,)) for i, v in enumerate(raw)]
+            else:
+                items = [self.build(spec.item, v, path + (i,)) for i, v in enumerate(raw)]
             if any(i is None for i in items):
                 return _BAD
             return tuple(items)
@@ -256,6 +275,66 @@ class Reader:
 
 
 _BAD = object()
+
+
+def check_value(spec: Spec, value) -> str | None:
+    """What is wrong with an already-typed value for this field (None when nothing is): the
+    field checks of the reader, for values set by code (planner.edit) rather than read."""
+    from .yamlio import MAX_STRING
+
+    if spec.keywords and isinstance(value, str) and value in spec.keywords:
+        return None
+    kind = spec.kind
+    if kind == "str":
+        if not isinstance(value, str):
+            return "text"
+        return f"text of at most {MAX_STRING:,} characters" if len(value) > MAX_STRING else None
+    if kind == "choice":
+        return None if value in spec.choices else "one of: " + ", ".join(spec.choices)
+    if kind == "bool":
+        return None if isinstance(value, bool) else "true or false"
+    if kind == "date":
+        return None if isinstance(value, _dt.date) else "a date like 2022-01-24"
+    if kind in ("int", "number", "quantity"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return _kind_text(spec) + " (finite)"
+        if kind == "int" and not float(value).is_integer():
+            return _kind_text(spec)
+        low_ok = value > spec.minimum if spec.strict_min else value >= spec.minimum
+        if not low_ok:
+            return (f"{_kind_text(spec)} {'>' if spec.strict_min else '>='} {spec.minimum:g}"
+                    .replace(" > 0 > 0", " > 0").replace(" >= 0 >= 0", " >= 0"))
+        if value > spec.maximum:
+            return f"{_kind_text(spec)} of at most {spec.maximum:g}"
+    return None
+
+
+def field_problems(obj, path: tuple = ()) -> list[tuple[tuple, str, str]]:
+    """Every field of a plan (or part of one) checked against its spec, walking nested objects
+    and lists: (key path, what was expected, what was found) for each bad value. For plans
+    made by code rather than read from YAML (the reader does the same while reading)."""
+    out: list[tuple[tuple, str, str]] = []
+    for name, spec in specs(type(obj)):
+        value = getattr(obj, name)
+        where = path + (spec.key,)
+        if value is None:
+            if spec.required:
+                out.append((where, f"the key '{spec.key}' ({spec.doc or _kind_text(spec)})", "none"))
+            continue
+        if spec.kind == "list":
+            for i, item in enumerate(value):
+                out += field_problems(item, where + (i,))
+        elif spec.kind == "table":
+            for item in value:
+                out += field_problems(item, where + (item.id,))
+        elif spec.kind == "object":
+            if dataclasses.is_dataclass(value):
+                out += field_problems(value, where)
+        elif spec.kind != "map":
+            bad = check_value(spec, value)
+            if bad:
+                out.append((where, bad, _found(value)))
+    return out
 
 
 def parse_single(spec: Spec, raw, refs: dict | None = None):
@@ -324,6 +403,9 @@ def _value_to_data(spec: Spec, value):
         return int(value)
     if spec.kind == "number":
         return number_text(value)
+    if spec.kind == "list" and spec.variants is not None:
+        tag, default, _ = spec.variants()
+        return [to_data(v) if v.kind == default else {tag: v.kind, **to_data(v)} for v in value]
     if spec.kind == "list":
         return [to_data(v) for v in value]
     if spec.kind == "object":

@@ -3,6 +3,7 @@ the HTML report and the desktop dashboard, so all say the same thing in the same
 
 from __future__ import annotations
 
+from .kinds import KINDS
 from .model.results import Results
 from .units import format_duration
 from .units import format_quantity as q
@@ -15,6 +16,15 @@ def pflops(x: float) -> str:
 
 
 days = format_duration
+
+
+def evaluator(kind: str):
+    return KINDS[kind].evaluator()
+
+
+def workload_cards(w) -> dict:
+    """A workload's headline cards, as its kind words them: key -> (title, value, detail)."""
+    return evaluator(w.kind).cards(w)
 
 
 def sections(r: Results, precision: str = "bf16") -> list[Section]:
@@ -82,24 +92,7 @@ def sections(r: Results, precision: str = "bf16") -> list[Section]:
                          f"{pflops(pk) if pk else 'n/a'}, {q(ph.power.facility_w, 'power')} facility"))
         out.append(("Build-out (cumulative)", rows))
     for w in r.workloads:
-        rows = [
-            ("Accelerators", f"{w.gpus:,} of {w.gpus_online:,} online at {w.phase}"),
-            ("Work", q(w.total_flops, "flops") + " (model FLOPs)"),
-        ]
-        if w.total_flops:
-            rows.append(("MFU", f"{w.mfu:.1%} ({w.mfu_source})"))
-            rows.append(("Compute time", days(w.compute_time_s)))
-        if w.io_bytes:
-            rows.append(("I/O time", f"{days(w.io_time_s)} ({q(w.io_bytes, 'bytes')} at "
-                                      f"{q(w.read_bandwidth_bytes_per_s, 'bandwidth')})"))
-        rows += [
-            ("Time", f"{days(w.time_s)}, bound by {w.bound}"),
-            ("GPU-hours", f"{w.gpu_hours:,.0f}"),
-            ("Energy (facility)", q(w.energy_j, "energy")),
-            ("Emissions", q(w.emissions_kg, "mass") + " CO2e"),
-            ("Electricity cost", f"{w.cost_usd:,.0f} USD"),
-        ]
-        out.append((f"Workload: {w.name}", rows))
+        out.append((f"Workload: {w.name}", evaluator(w.kind).summary_rows(w)))
     if r.warnings:
         out.append(("Warnings", [(w.code, w.message) for w in r.warnings]))
     return out

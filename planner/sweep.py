@@ -7,8 +7,9 @@ import dataclasses
 import numpy as np
 
 from . import catalog as _catalog
+from .kinds import evaluator_of
 from .model.cluster import phase_result
-from .model.workload import evaluate_workload
+from .model.context import WorkloadContext
 from .plan import Plan
 
 
@@ -23,10 +24,11 @@ def time_vs_gpus(plan: Plan, workload: int, counts=None) -> tuple[np.ndarray, np
     """(GPU counts, run time in seconds) for workload number ``workload`` of the plan."""
     w = plan.workloads[workload]
     cat = _catalog.for_plan(plan)
-    index = plan.phase_index(w.phase) if w.phase is not None else len(plan.phases) - 1
+    index = plan.workload_phase(w)
     phase = phase_result(plan, cat, index)
     if counts is None:
         counts = gpu_counts(phase.gpus)
-    times = np.array([evaluate_workload(plan, cat, dataclasses.replace(w, gpus=int(n)), index, phase).time_s
-                      for n in counts], dtype=float)
+    kind = evaluator_of(w)
+    times = np.array([kind.evaluate(WorkloadContext(plan, cat, workload, dataclasses.replace(w, gpus=int(n)), index,
+                                                    phase)).time_s for n in counts], dtype=float)
     return np.asarray(counts, dtype=float), times

@@ -1,11 +1,20 @@
-"""Checks that span fields: catalog ids exist, names are unique, workloads are well posed."""
+"""Checks that span fields, in one place: catalog ids exist, names are unique, workloads are
+well posed and consistent with the machine (layout vs GPUs, GPUs vs online, shape vs
+parameters, achieved vs peak). Run at load (planio) and at every edit (planner.edit); each
+finding has a stable code (README, "Checks")."""
 
 from __future__ import annotations
 
+import difflib
+
 from .catalog import Catalog
 from .errors import Problem
+from .findings import Finding, error
+from .kinds import kind_of
+from .model.context import CheckContext
 from .plan import FORMAT_VERSION, Plan
-from .yamlio import Document
+from .schema import field_problems
+from .yamlio import Document, format_path
 
 
 def parse_format(value) -> int | None:
@@ -32,84 +41,114 @@ def check_format(doc: Document, raw: dict) -> list[Problem]:
     return []
 
 
-def check_references(plan: Plan, catalog: Catalog, doc: Document) -> list[Problem]:
-    problems = []
+def findings(plan: Plan, catalog: Catalog) -> list[Finding]:
+    """Every cross-field check of a plan, in one place: errors (the plan is refused at load and
+    at every edit) and warnings (shown with the results), each with a stable code. Pure: no
+    YAML, no model; work grows linearly with the plan."""
+    out = [error("bad-value", path, expected, found) for path, expected, found in field_problems(plan)]
+    out += _structure(plan) + _references(plan, catalog)
+    if out:
+        return out  # the checks below assume phases, nodes and catalog ids exist
+    needed = {plan.workload_phase(w) for w in plan.workloads if w.phase is None or w.phase in _names(plan)}
+    online = _online(plan, catalog, needed)
+    names = set()
+    for i, w in enumerate(plan.workloads):
+        path = ("workloads", i)
+        if w.name in names:
+            out.append(error("duplicate-name", path + ("name",), "a workload name used once", f"'{w.name}' again"))
+        names.add(w.name)
+        if w.phase is not None and w.phase not in _names(plan):
+            out.append(error("unknown-phase", path + ("phase",),
+                             "one of the phase names: " + ", ".join(p.name for p in plan.phases), f"'{w.phase}'"))
+            continue
+        index = plan.workload_phase(w)
+        gpus, per_node, accelerators = online[index]
+        if gpus == 0:
+            out.append(error("no-gpus-online", path + ("phase",),
+                             "a phase with accelerators online (an earlier phase adds none)",
+                             f"'{plan.phases[index].name}', with no accelerators online"))
+            continue
+        ctx = CheckContext(plan, catalog, i, w, index, gpus, per_node, accelerators, path)
+        out += kind_of(w).evaluator().check(ctx)
+    return out
+
+
+def _names(plan: Plan) -> set:
+    return {p.name for p in plan.phases}
+
+
+def _structure(plan: Plan) -> list[Finding]:
+    out = []
     if not plan.phases:
-        problems.append(doc.problem(("phases",), "at least one phase", "an empty list"))
+        out.append(error("no-phases", ("phases",), "at least one phase", "an empty list"))
     names = set()
     any_nodes = False
     for i, phase in enumerate(plan.phases):
         if phase.name in names:
-            problems.append(doc.problem(("phases", i, "name"), "a phase name used once", f"'{phase.name}' again"))
+            out.append(error("duplicate-name", ("phases", i, "name"), "a phase name used once",
+                             f"'{phase.name}' again"))
         names.add(phase.name)
         any_nodes = any_nodes or bool(phase.nodes)
     if plan.phases and not any_nodes:
-        problems.append(doc.problem(("phases",), "at least one node group ({system: ..., count: ...}) in some phase",
-                                    "no nodes"))
-    if problems:
-        return problems
-    workload_names = set()
-    for i, w in enumerate(plan.workloads):
-        path = ("workloads", i)
-        if w.name in workload_names:
-            problems.append(doc.problem(path + ("name",), "a workload name used once", f"'{w.name}' again"))
-        workload_names.add(w.name)
-        index = len(plan.phases) - 1
-        if w.phase is not None:
-            if w.phase not in names:
-                problems.append(doc.problem(path + ("phase",), "one of the phase names: " + ", ".join(
-                    p.name for p in plan.phases), f"'{w.phase}'"))
-                continue
-            index = plan.phase_index(w.phase)
-        params = w.parameters is not None or w.model is not None
-        has_pt = params and w.tokens is not None
-        if params != (w.tokens is not None) and w.total_flops is None:
-            missing = "tokens" if w.tokens is None else "parameters (or a model shape)"
-            problems.append(doc.problem(path, f"'{missing}' too: model FLOPs are 6 x parameters x tokens", "only one"))
-        elif not has_pt and w.total_flops is None and w.dataset is None:
-            problems.append(doc.problem(path, "parameters and tokens, total_flops, or a dataset", "none of them"))
-        problems += _check_layout(doc, path, w, plan, index)
-        rates = [k for k, v in (("mfu", w.mfu), ("achieved_flops", w.achieved_flops_per_gpu),
-                                ("token_rate", w.tokens_per_s_per_gpu)) if v is not None and v != "predicted"]
-        if len(rates) > 1:
-            problems.append(doc.problem(path + (rates[1],), "one of mfu, achieved_flops or token_rate",
-                                        " and ".join(rates)))
-        if w.tokens_per_s_per_gpu is not None and w.parameters is None and w.total_flops is None:
-            problems.append(doc.problem(path + ("token_rate",), "parameters (or total_flops) with a token rate",
-                                        "no parameters"))
-        if w.tokens_per_s_per_gpu is not None and w.tokens is None:
-            problems.append(doc.problem(path + ("token_rate",), "tokens with a token rate", "no tokens"))
-        lacking = sorted({catalog.systems[g.system].accelerator
-                          for p in plan.phases[: index + 1] for g in p.nodes
-                          if w.precision not in catalog.accelerators[catalog.systems[g.system].accelerator].peak_flops})
-        if lacking:
-            problems.append(doc.problem(path + ("precision",), f"a precision every accelerator online has "
-                                        f"({', '.join(lacking)} has no {w.precision} rate)", f"'{w.precision}'"))
-    return problems
-
-
-def _check_layout(doc: Document, path: tuple, w, plan: Plan, index: int) -> list[Problem]:
-    """A stated parallel layout must divide the model and the batch (Megatron-LM's rules)."""
-    out = []
-    if w.mfu == "predicted" and w.model is None:
-        out.append(doc.problem(path + ("mfu",), "a model shape (model: {layers, hidden, heads}) to predict from",
-                               "'predicted' without one"))
-    if w.parallelism is not None and w.model is None:
-        out.append(doc.problem(path + ("parallelism",), "a model shape with a parallel layout", "no model"))
-    par, m = w.parallelism, w.model
-    if m is None or par is None or par == "auto":
-        return out
-    where = path + ("parallelism",)
-    if m.heads % par.tensor or m.hidden % par.tensor:
-        out.append(doc.problem(where + ("tensor",), f"a tensor size dividing heads ({m.heads}) and hidden "
-                               f"({m.hidden})", str(par.tensor)))
-    if par.pipeline > m.layers:
-        out.append(doc.problem(where + ("pipeline",), f"at most one pipeline stage per layer ({m.layers})",
-                               str(par.pipeline)))
-    elif par.interleave > 1 and -(-m.layers // par.pipeline) % par.interleave:
-        out.append(doc.problem(where + ("interleave",), f"an interleave dividing the layers per stage "
-                               f"({-(-m.layers // par.pipeline)})", str(par.interleave)))
-    if par.data != "auto" and w.global_batch and w.global_batch % (par.data * par.microbatch):
-        out.append(doc.problem(where + ("data",), f"data x microbatch dividing the global batch ({w.global_batch})",
-                               f"{par.data} x {par.microbatch}"))
+        out.append(error("no-nodes", ("phases",), "at least one node group ({system: ..., count: ...}) in some phase",
+                         "no nodes"))
     return out
+
+
+def _references(plan: Plan, catalog: Catalog) -> list[Finding]:
+    """Catalog ids the plan names exist (the loader checks them while reading; edits need it too)."""
+    out = []
+
+    def ref(kind: str, value: str, path: tuple) -> None:
+        known = catalog.kind(kind)
+        if value not in known:
+            close = difflib.get_close_matches(value, list(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            what = kind.rstrip("s") if kind != "cooling" else "cooling"
+            out.append(error("unknown-id", path, f"a {what} id from the catalog: {', '.join(sorted(known))}{hint}",
+                             f"'{value}'"))
+
+    for system in plan.catalog.systems:
+        ref("accelerators", system.accelerator, ("catalog", "systems", system.id, "accelerator"))
+    for i, phase in enumerate(plan.phases):
+        for j, g in enumerate(phase.nodes):
+            ref("systems", g.system, ("phases", i, "nodes", j, "system"))
+    ref("fabrics", plan.network.fabric, ("network", "fabric"))
+    ref("cooling", plan.facility.cooling, ("facility", "cooling"))
+    return out
+
+
+def _online(plan: Plan, catalog: Catalog, needed: set) -> dict:
+    """For each phase index in ``needed``: (accelerators online, accelerators per node of the most
+    numerous system, accelerator ids online), in one pass over the phases."""
+    out: dict = {}
+    gpus = 0
+    systems: dict = {}
+    for i, phase in enumerate(plan.phases):
+        for g in phase.nodes:
+            n = g.count * catalog.systems[g.system].accelerators
+            gpus += n
+            systems[g.system] = systems.get(g.system, 0) + n
+        if i in needed:
+            main = catalog.systems[max(systems, key=systems.get)].accelerators if systems else 0
+            accelerators = tuple(sorted({catalog.systems[s].accelerator for s in systems}))
+            out[i] = (gpus, main, accelerators)
+    return out
+
+
+def problems_of(found: list[Finding], file: str, doc: Document | None = None) -> list[Problem]:
+    """Errors as Problems a person can act on: file, line (when the text is known), key path."""
+    out = []
+    for f in found:
+        if f.severity != "error":
+            continue
+        if doc is not None:
+            out.append(doc.problem(f.path, f.expected, f.found))
+        else:
+            out.append(Problem(file, None, None, format_path(f.path), f.expected, f.found))
+    return out
+
+
+def check_plan(plan: Plan, catalog: Catalog, doc: Document) -> list[Problem]:
+    """The errors of a plan just read from ``doc``, with their lines."""
+    return problems_of(findings(plan, catalog), doc.file, doc)

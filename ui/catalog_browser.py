@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from planner import catalog as _catalog
 from planner import edit
+from planner.errors import PlanError
 from planner.units import format_quantity as q
 
 
@@ -141,13 +142,11 @@ class CatalogBrowser(QWidget):
         self.copy_entry(kind, table.item(row, 0).text())
 
     def copy_entry(self, kind: str, entry_id: str) -> str:
-        plan = self.document.plan
-        merged = _catalog.for_plan(plan)
-        entry = merged.kind(kind)[entry_id]
-        new_id = edit.unique_name(set(merged.kind(kind)), f"{entry_id}-custom")
-        copy = dataclasses.replace(entry, id=new_id, source=f"Copied from {entry_id}: {entry.source}")
-        entries = getattr(plan.catalog, kind) + (copy,)
-        new_plan = dataclasses.replace(plan, catalog=dataclasses.replace(plan.catalog, **{kind: entries}))
+        try:
+            new_plan, new_id = edit.copy_catalog_entry(self.document.plan, kind, entry_id)
+        except PlanError as exc:
+            self.message.emit(f"Not copied: {exc.problems[0]}")
+            return ""
         self.document.apply(new_plan, f"Copy {entry_id} into the plan")
         self.message.emit(f"Added {new_id} to the plan's {kind}; edit it under Custom hardware.")
         return new_id

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.summary import workload_cards
 from planner.units import format_duration
 from planner.units import format_quantity as q
 
@@ -31,6 +32,7 @@ CARDS = [
     ("opex", "Electricity per year"),
 ]
 
+WORKLOAD_CARDS = ("sustained", "time", "energy", "emissions")  # worded by the workload's kind
 
 days = format_duration
 
@@ -75,9 +77,10 @@ class Dashboard(QWidget):
     field_requested = Signal(str)
     selection_changed = Signal()
 
-    def __init__(self, document, parent=None):
+    def __init__(self, document, state, parent=None):
         super().__init__(parent)
         self.document = document
+        self.state = state
         layout = QVBoxLayout(self)
         pick = QHBoxLayout()
         pick.addWidget(QLabel("Precision"))
@@ -138,27 +141,34 @@ class Dashboard(QWidget):
 
     def _connect(self) -> None:
         document = self.document
-        self.precision.currentIndexChanged.connect(self._on_choice_changed)
-        self.workload.currentIndexChanged.connect(self._on_choice_changed)
+        self.precision.currentIndexChanged.connect(self._on_precision_changed)
+        self.workload.currentIndexChanged.connect(self._on_workload_changed)
+        self.state.changed.connect(self._on_state_changed)
         document.results_ready.connect(self.refresh)
-        if document.results is not None:
-            self.refresh(document.results)
+        self.refresh(document.results)
 
-    # -- selections ------------------------------------------------------------------------
+    # -- selections: the view state holds them; the combo boxes show and set it -------------
     def selected_precision(self) -> str:
-        return self.precision.currentText() or "bf16"
+        return self.state.precision
 
     def selected_workload(self) -> int:
-        return max(self.workload.currentIndex(), 0)
+        return self.state.workload
 
-    def _on_choice_changed(self, _index) -> None:
-        if not self._filling and self.precision.currentText():
-            from . import settings as _settings
+    def _on_precision_changed(self, _index) -> None:
+        if self._filling or not self.precision.currentText():
+            return
+        from . import settings as _settings
 
-            _settings.settings().setValue("dashboard/precision", self.precision.currentText())
-        if self.document.results is not None and not self._filling:
-            self.refresh(self.document.results)
-            self.selection_changed.emit()
+        _settings.settings().setValue("dashboard/precision", self.precision.currentText())
+        self.state.set(precision=self.precision.currentText())
+
+    def _on_workload_changed(self, index: int) -> None:
+        if not self._filling and index >= 0:
+            self.state.set(workload=index)
+
+    def _on_state_changed(self) -> None:
+        self.refresh(self.document.results)
+        self.selection_changed.emit()
 
     _filling = False
 
@@ -186,6 +196,9 @@ class Dashboard(QWidget):
 
     # -- results -> widgets ----------------------------------------------------------------
     def refresh(self, r) -> None:
+        if r is None:
+            self._show_failure(self.document.failure or "The plan cannot be evaluated.")
+            return
         precisions = [p for p in ("bf16", "fp16", "fp8", "fp4", "tf32", "fp32", "fp64_tensor", "fp64", "int8")
                       if p in r.peak_flops]
         if self.precision.count() == 0:  # first results: start from the saved preference
@@ -195,6 +208,13 @@ class Dashboard(QWidget):
         preferred = getattr(self, "_preferred", "bf16")
         self._fill_combo(self.precision, precisions, preferred if preferred in precisions else "bf16")
         self._fill_combo(self.workload, [w.name for w in r.workloads])
+        self.state.clamp(len(r.workloads))
+        self._filling = True
+        if self.precision.currentText() and self.precision.currentText() != self.state.precision:
+            self.state.set(precision=self.precision.currentText())
+        if self.workload.count() and self.workload.currentIndex() != self.state.workload:
+            self.workload.setCurrentIndex(self.state.workload)
+        self._filling = False
         prec = self.selected_precision()
         c = self.cards
         c["gpus"].set(f"{r.gpus:,}", f"{r.nodes:,} nodes, {r.racks.racks:,} racks")
@@ -208,12 +228,11 @@ class Dashboard(QWidget):
         c["opex"].set(f"{r.cost.opex_usd_per_year / 1e6:,.2f} M USD", q(r.cost.energy_per_year_j, "energy"))
         if r.workloads:
             w = r.workloads[min(self.selected_workload(), len(r.workloads) - 1)]
-            c["sustained"].set(q(w.sustained_flops, "flop_rate"), f"MFU {w.mfu:.1%} on {w.gpus:,} GPUs")
-            c["time"].set(days(w.time_s), f"bound by {w.bound}; {w.gpu_hours:,.0f} GPU-hours")
-            c["energy"].set(q(w.energy_j, "energy"), f"{w.cost_usd:,.0f} USD of electricity")
-            c["emissions"].set(q(w.emissions_kg, "mass") + " CO2e", "")
+            for key, (title, value, detail) in workload_cards(w).items():
+                c[key].title.setText(title)
+                c[key].set(value, detail)
         else:
-            for key in ("sustained", "time", "energy", "emissions"):
+            for key in WORKLOAD_CARDS:
                 c[key].set("—", "no workload")
 
         headers = ["Online", "Accelerators", f"Peak {prec}", "IT power", "Facility power", "Racks", "Storage",
@@ -236,6 +255,19 @@ class Dashboard(QWidget):
             self.phases.rowHeight(i) for i in range(len(r.phases)))
         self.phases.setFixedHeight(min(height + 2, 260))
 
+        self._fill_warnings(r)
+
+    def _show_failure(self, reason: str) -> None:
+        """Every figure says the plan cannot be evaluated; none of another plan stays."""
+        for card in self.cards.values():
+            card.set("—", "cannot evaluate")
+        self.phases.setRowCount(0)
+        self.warnings.clear()
+        item = QListWidgetItem(f"[cannot-evaluate] {reason}")
+        item.setToolTip(reason)
+        self.warnings.addItem(item)
+
+    def _fill_warnings(self, r) -> None:
         self.warnings.clear()
         if not r.warnings:
             self.warnings.addItem("No warnings.")

@@ -4,7 +4,6 @@ duplicate, remove and reorder. Every change goes through the document as one com
 
 from __future__ import annotations
 
-import dataclasses
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,26 +22,12 @@ from PySide6.QtWidgets import (
 from planner import catalog as _catalog
 from planner import edit
 from planner.hardware import Accelerator, Cooling, Fabric, System
-from planner.plan import (
-    Facility,
-    ModelShape,
-    Network,
-    NodeGroup,
-    Parallelism,
-    Phase,
-    Plan,
-    StorageTier,
-    Workload,
-)
+from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
 
 from .form import ObjectForm
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fabric, "cooling": Cooling}
-CATALOG_TEMPLATES = {"accelerators": "h100-sxm", "systems": "dgx-h100", "fabrics": "infiniband-ndr",
-                     "cooling": "liquid"}
-# Where a nested object starts when its first field is set: a 7B-class model, a one-node layout.
-TEMPLATES = {ModelShape: ModelShape(layers=32, hidden=4096, heads=32), Parallelism: Parallelism()}
 LISTS = {"phases": Phase, "nodes": NodeGroup, "storage": StorageTier, "workloads": Workload}
 
 
@@ -231,8 +216,9 @@ class DesignEditor(QWidget):
         self._rebuild()
 
     # -- edits -------------------------------------------------------------------------------
-    def _apply(self, new_plan: Plan, text: str, merge_key: str | None = None, editor=None) -> bool:
-        problems = self.document.apply(new_plan, text, merge_key)
+    def _run(self, operation, *args, text: str, merge_key: str | None = None, editor=None) -> bool:
+        """Apply a planner.edit operation through the document (one undoable step)."""
+        problems = self.document.run(operation, *args, text=text, merge_key=merge_key)
         if problems:
             msg = f"Not applied: {problems[0].path}: expected {problems[0].expected}" + (
                 f", found {problems[0].found}" if problems[0].found else "")
@@ -244,40 +230,22 @@ class DesignEditor(QWidget):
 
     def _on_form_edited(self, attr: str, value) -> None:
         path = self._path
-        plan = self.document.plan
         form = self._forms[class_at(path)]
         editor = form.editors.get(attr)
         key = f"{path}.{attr}"
         text = f"Set {editor.spec.key if editor else attr}"
-        if path == ("plan",):
-            new = dataclasses.replace(plan, **{attr: value})
-        elif len(path) == 2 and path[0] == "phases" and attr == "name":
-            new = edit.rename_phase(plan, path[1], value)
-        elif "." in attr:
-            head, sub = attr.split(".", 1)
-            obj = edit.get_at(plan, path)
-            inner = getattr(obj, head)
-            sub_cls = class_at(path).__dataclass_fields__[head].metadata["spec"].item
-            required = {f.name for f in dataclasses.fields(sub_cls) if f.metadata["spec"].required}
-            if value is None and sub in required:
-                new_inner = None
-            elif inner is None or isinstance(inner, str):
-                template = TEMPLATES.get(sub_cls)
-                if template is not None:
-                    new_inner = dataclasses.replace(template, **{sub: value})
-                elif required - {sub}:
-                    if editor:
-                        editor.show_problem(f"set {head}.{', '.join(sorted(required - {sub}))} first")
-                    return
-                else:
-                    new_inner = sub_cls(**{sub: value})
-            else:
-                new_inner = dataclasses.replace(inner, **{sub: value})
-            new = edit.replace_at(plan, path, dataclasses.replace(obj, **{head: new_inner}))
-        else:
-            obj = edit.get_at(plan, path)
-            new = edit.replace_at(plan, path, dataclasses.replace(obj, **{attr: value}))
-        self._apply(new, text, key, editor)
+        field_path = (() if path == ("plan",) else path) + tuple(attr.split("."))
+        had_parameters = self._model_replaces_parameters(field_path)
+        if self._run(edit.set_field, field_path, value, text=text, merge_key=key, editor=editor) and had_parameters:
+            self.message.emit("The model shape now gives the parameter count (parameters cleared; Undo restores "
+                              "them)")
+
+    def _model_replaces_parameters(self, field_path: tuple) -> bool:
+        """Setting the first field of a model shape beside stated parameters clears them."""
+        if len(field_path) != 4 or field_path[0] != "workloads" or field_path[2] != "model":
+            return False
+        w = edit.get_at(self.document.plan, field_path[:2])
+        return w.model is None and w.parameters is not None
 
     def _list_position(self) -> tuple[tuple, int] | None:
         path = self._path
@@ -286,24 +254,6 @@ class DesignEditor(QWidget):
         if path[-1] in ("phases", "nodes", "storage", "workloads") or (path[0] == "catalog" and len(path) == 2):
             return path, len(edit.get_at(self.document.plan, path))
         return None
-
-    def _new_item(self, list_path: tuple):
-        plan = self.document.plan
-        kind = list_path[-1]
-        if kind == "phases":
-            return Phase(name=edit.unique_name([p.name for p in plan.phases], f"Phase {len(plan.phases) + 1}"))
-        if kind == "nodes":
-            groups = [g for p in plan.phases for g in p.nodes]
-            return NodeGroup(system=groups[-1].system if groups else "dgx-h100", count=1)
-        if kind == "storage":
-            return StorageTier(name="New tier", capacity_bytes=1e15, read_bandwidth_bytes_per_s=100e9)
-        if kind == "workloads":
-            names = [w.name for w in plan.workloads]
-            return Workload(name=edit.unique_name(names, "New run"), parameters=7e9, tokens=1e12)
-        template = _catalog.builtin().kind(kind)[CATALOG_TEMPLATES[kind]]
-        ids = set(_catalog.for_plan(plan).kind(kind))
-        return dataclasses.replace(template, id=edit.unique_name(ids, f"custom-{template.id}"),
-                                   source="Custom entry of this plan, copied from " + template.id)
 
     def _select(self, path: tuple) -> None:
         self._path = path
@@ -316,9 +266,8 @@ class DesignEditor(QWidget):
         if pos is None:
             return
         list_path, index = pos
-        item = self._new_item(list_path)
         self._path = list_path + (index,)
-        if self._apply(edit.insert_at(self.document.plan, list_path, index, item), f"Add to {list_path[-1]}"):
+        if self._run(edit.add_item, list_path, index, text=f"Add to {list_path[-1]}"):
             self._select(list_path + (index,))
 
     def _on_duplicate_clicked(self) -> None:
@@ -326,35 +275,28 @@ class DesignEditor(QWidget):
         if pos is None or not isinstance(self._path[-1], int):
             return
         list_path, index = pos
-        plan = self.document.plan
-        item = edit.get_at(plan, self._path)
-        siblings = edit.get_at(plan, list_path)
-        if hasattr(item, "name") and list_path[-1] in ("phases", "workloads", "storage"):
-            item = dataclasses.replace(item, name=edit.unique_name([s.name for s in siblings], item.name))
-        if list_path[0] == "catalog":
-            item = dataclasses.replace(item, id=edit.unique_name(
-                set(_catalog.for_plan(plan).kind(list_path[1])), item.id))
+        source = self._path
         target = list_path + (index + 1,)
         self._path = target
-        if self._apply(edit.insert_at(plan, list_path, index + 1, item), f"Duplicate {list_path[-1]}"):
+        if self._run(edit.duplicate_item, source, text=f"Duplicate {list_path[-1]}"):
             self._select(target)
 
     def _on_remove_clicked(self) -> None:
         path = self._path
         if not isinstance(path[-1], int):
             return
-        self._apply(edit.remove_at(self.document.plan, path[:-1], path[-1]), f"Remove from {path[-2]}")
+        self._run(edit.remove_item, path, text=f"Remove from {path[-2]}")
 
     def _move(self, offset: int) -> None:
         path = self._path
         if not isinstance(path[-1], int):
             return
-        new = edit.move_at(self.document.plan, path[:-1], path[-1], offset)
         target = path[:-1] + (path[-1] + offset,)
-        if new is not self.document.plan:
-            self._path = target
-            if self._apply(new, f"Move in {path[-2]}"):
-                self._select(target)
+        if not 0 <= target[-1] < len(edit.get_at(self.document.plan, path[:-1])):
+            return
+        self._path = target
+        if self._run(edit.move_item, path, offset, text=f"Move in {path[-2]}"):
+            self._select(target)
 
     def _on_up_clicked(self) -> None:
         self._move(-1)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 import planner
 from planner import edit
+from planner.errors import PlanError
 
 from .commands import ReplacePlanCommand
 
@@ -36,13 +37,14 @@ class PlanDocument(QObject):
     results_ready = Signal(object)
     path_changed = Signal(object)
     modified_changed = Signal(bool)
-    evaluation_failed = Signal(str)
+    evaluation_failed = Signal(str)  # the model could not evaluate the plan: results are None
 
     def __init__(self, plan: planner.Plan, path: Path | None = None, parent=None):
         super().__init__(parent)
         self._plan = plan
         self._path = Path(path) if path else None
         self._results = None
+        self.failure = ""  # why the current plan has no results, when it has none
         self._disk = _digest(self._path)  # what the file held when we last read or wrote it
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
@@ -75,14 +77,37 @@ class PlanDocument(QObject):
     # -- edits -----------------------------------------------------------------------------
     def apply(self, new_plan: planner.Plan, text: str, merge_key: str | None = None) -> list:
         """Push an edit. Returns the problems that stop it (and pushes nothing) if the new plan
-        would not load back, e.g. a workload naming a phase that no longer exists."""
+        would not load, e.g. a workload naming a phase that no longer exists. The checks run on
+        the plan itself (planner.edit.problems), not through YAML."""
         if new_plan == self._plan:
             return []
-        problems = edit.check(new_plan)
+        problems = edit.problems(new_plan)
         if problems:
             return problems
         self.undo_stack.push(ReplacePlanCommand(self, self._plan, new_plan, text, merge_key))
         return []
+
+    def run(self, operation, *args, text: str, merge_key: str | None = None) -> list:
+        """Apply a named operation of planner.edit (``edit.set_field``, ...) to the current plan
+        and push its result; the problems that stop it otherwise (nothing pushed)."""
+        try:
+            new_plan = operation(self._plan, *args)
+        except PlanError as exc:
+            return exc.problems
+        if isinstance(new_plan, tuple):  # operations that also return what they made
+            new_plan = new_plan[0]
+        if new_plan == self._plan:
+            return []
+        self.undo_stack.push(ReplacePlanCommand(self, self._plan, new_plan, text, merge_key))
+        return []
+
+    def _set_state(self, plan: planner.Plan, path: Path | None) -> None:
+        """Called by undo commands only: the plan and the file it belongs to."""
+        if path != self._path:
+            self._path = path
+            self._disk = _digest(path)
+            self.path_changed.emit(path)
+        self._set_plan(plan)
 
     def _set_plan(self, plan: planner.Plan) -> None:
         self._plan = plan
@@ -93,10 +118,21 @@ class PlanDocument(QObject):
         self._timer.stop()
         try:
             self._results = planner.evaluate(self._plan)
-        except Exception as exc:  # pragma: no cover - a model bug must not lose the user's edits
-            self.evaluation_failed.emit(f"Model error: {type(exc).__name__}: {exc}")
+            self.failure = ""
+        except PlanError as exc:  # a plan built or restored outside the checked edits
+            self._fail(f"The plan cannot be evaluated: {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - a model bug must not lose the user's edits
+            self._fail(f"The model failed on this plan ({type(exc).__name__}: {exc}); no figures are shown.")
             return
         self.results_ready.emit(self._results)
+
+    def _fail(self, reason: str) -> None:
+        """No figures of another plan may stay on screen: views get None and the reason."""
+        self._results = None
+        self.failure = reason
+        self.evaluation_failed.emit(reason)
+        self.results_ready.emit(None)
 
     # -- files -----------------------------------------------------------------------------
     def load_file(self, path) -> None:
@@ -111,10 +147,9 @@ class PlanDocument(QObject):
         self.path_changed.emit(self._path)
 
     def load_plan(self, plan: planner.Plan, text: str) -> None:
-        """Replace the plan with another (a preset) as one undoable step; the file is forgotten."""
-        self.undo_stack.push(ReplacePlanCommand(self, self._plan, plan, text))
-        self._path = None
-        self.path_changed.emit(None)
+        """Replace the plan with another (a preset) as one undoable step; the file is forgotten,
+        and undo brings back both the old plan and its file."""
+        self.undo_stack.push(ReplacePlanCommand(self, self._plan, plan, text, path_after=None))
 
     def disk_changed(self) -> bool:
         """True when the open file was changed on disk by someone else since we read or wrote it."""
@@ -140,7 +175,5 @@ class PlanDocument(QObject):
 
     def restore(self, plan: planner.Plan, path: Path | None) -> None:
         """Put recovered edits back as one undoable step, on the file they belong to."""
-        self._path = Path(path) if path else None
-        self._disk = _digest(self._path)
-        self.undo_stack.push(ReplacePlanCommand(self, self._plan, plan, "Restore unsaved edits"))
-        self.path_changed.emit(self._path)
+        self.undo_stack.push(ReplacePlanCommand(self, self._plan, plan, "Restore unsaved edits",
+                                                path_after=Path(path) if path else None))

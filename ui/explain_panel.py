@@ -14,27 +14,36 @@ from planner.explain import explain
 class ExplainPanel(QTextBrowser):
     field_requested = Signal(str)
 
-    def __init__(self, document, parent=None):
+    def __init__(self, document, state, parent=None):
         super().__init__(parent)
         self.setObjectName("explain")
         self.document_ = document
+        self.state = state
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.key = "time"
-        self.workload = 0
-        self.precision = "bf16"
         document.results_ready.connect(self.refresh)
+        state.changed.connect(self.refresh)
         self.refresh()
 
-    def show_key(self, key: str, workload: int, precision: str) -> None:
-        self.key, self.workload, self.precision = key, workload, precision
+    @property
+    def workload(self) -> int:
+        return self.state.workload
+
+    @property
+    def precision(self) -> str:
+        return self.state.precision
+
+    def show_key(self, key: str) -> None:
+        self.key = key
         self.refresh()
 
     def refresh(self, *_args) -> None:
         doc = self.document_
         if doc.results is None:
+            self.setPlainText(doc.failure or "The plan cannot be evaluated.")
             return
-        e = explain(doc.plan, doc.results, self.key, self.workload, self.precision)
+        e = explain(doc.plan, doc.results, self.key, self.state.workload, self.state.precision)
         rows = []
         for label, value, path in e.inputs:
             link = f" <a href='field:{escape(path)}'>{escape(path)}</a>" if path else ""

@@ -27,6 +27,7 @@ from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
 from .recovery import RecoveryKeeper
 from .recovery import find as find_recovery
+from .view_state import ViewState
 
 YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
 
@@ -39,9 +40,10 @@ class MainWindow(QMainWindow):
         self.document = document
         document.setParent(self)  # the document lives and dies with its window
         self.setAcceptDrops(True)
+        self.state = ViewState(parent=self)
         self.editor = DesignEditor(document)
-        self.dashboard = Dashboard(document)
-        self.explain = ExplainPanel(document)
+        self.dashboard = Dashboard(document, self.state)
+        self.explain = ExplainPanel(document, self.state)
         self.plots = PlotsPanel(document, self.dashboard)
         self.catalog = CatalogBrowser(document)
         self.performance = PerformancePanel(document, self.dashboard)
@@ -61,7 +63,6 @@ class MainWindow(QMainWindow):
 
         self.dashboard.explain_requested.connect(self._on_explain_requested)
         self.dashboard.field_requested.connect(self.select_field)
-        self.dashboard.selection_changed.connect(self._on_explain_selection_changed)
         self.explain.field_requested.connect(self.select_field)
         for source in (self.editor, self.catalog, self.performance):
             source.message.connect(self._show_status)
@@ -153,11 +154,7 @@ class MainWindow(QMainWindow):
 
     # -- explanations and navigation -------------------------------------------------------
     def _on_explain_requested(self, key: str) -> None:
-        self.explain.show_key(key, self.dashboard.selected_workload(), self.dashboard.selected_precision())
-
-    def _on_explain_selection_changed(self) -> None:
-        self.explain.show_key(self.explain.key, self.dashboard.selected_workload(),
-                              self.dashboard.selected_precision())
+        self.explain.show_key(key)
 
     def select_field(self, path: str) -> None:
         if not self.editor.select_field(path):
@@ -325,7 +322,10 @@ class MainWindow(QMainWindow):
         from planner.atomic import write_text
 
         plan, results = self.document.plan, self.document.results
-        precision = self.dashboard.selected_precision()
+        precision = self.state.precision
+        if results is None:  # never write another plan's figures under this plan's name
+            self.show_error("Export refused", f"Nothing was exported: {self.document.failure}")
+            return False
         try:
             if fmt == "json":
                 write_text(path, json.dumps(results.to_dict(), indent=2) + "\n")

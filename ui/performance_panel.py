@@ -4,7 +4,6 @@ search with a button to adopt a layout."""
 
 from __future__ import annotations
 
-import dataclasses
 from html import escape
 
 import pyqtgraph as pg
@@ -21,12 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import catalog as _catalog
 from planner import edit
-from planner.layout_report import PART_NAMES
-from planner.model.cluster import phase_result
-from planner.perf.predict import MEMORY_PARTS, STEP_PARTS, ranked_table
-from planner.plan import Parallelism
+from planner.layout_report import MEMORY_PARTS, PART_NAMES, STEP_PARTS, layout_rows
 from planner.units import format_quantity as q
 
 STEP_COLOURS = ["#3b78c2", "#7aa6d9", "#f0ad4e", "#d9534f", "#b07cc6", "#5cb85c", "#999999"]
@@ -136,6 +131,11 @@ class PerformancePanel(QWidget):
         for box in (self.step_plot.parentWidget(), self.memory_plot.parentWidget(), self.table, self.use_button,
                     self.search_label):
             box.setVisible(pr is not None)
+        if r is None:
+            self.summary.setText(escape(self.document.failure or "The plan cannot be evaluated."))
+            self.table.setRowCount(0)
+            self._rows = []
+            return
         if pr is None:
             self.summary.setText("No workload of this plan has a prediction. Give a workload a model shape "
                                  "(model: layers, hidden, heads) in the design editor, and leave its mfu empty or "
@@ -172,12 +172,8 @@ class PerformancePanel(QWidget):
 
     def _fill_table(self, index: int) -> None:
         plan = self.document.plan
-        w = plan.workloads[index]
-        cat = _catalog.for_plan(plan)
-        phase_index = plan.phase_index(w.phase) if w.phase is not None else len(plan.phases) - 1
-        phase = phase_result(plan, cat, phase_index)
-        gpus = w.gpus if w.gpus is not None else phase.gpus
-        rows, searched = ranked_table(plan, cat, w, phase_index, phase, gpus, top=12)
+        found = layout_rows(plan, plan.workloads[index].name, 12)
+        rows, searched = (found[1], found[2]) if found else ([], 0)
         self._rows = rows
         self.search_label.setText(f"<b>Layout search</b>: the best {len(rows)} of {searched:,} valid layouts "
                                   "(t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage)")
@@ -213,16 +209,12 @@ class PerformancePanel(QWidget):
         self.use_layout(i, self._rows[row]["layout"])
 
     def use_layout(self, index: int, layout) -> None:
-        par = Parallelism(tensor=layout.tensor, pipeline=layout.pipeline, data=layout.data,
-                          microbatch=layout.microbatch, interleave=layout.interleave, zero=layout.zero,
-                          recompute=layout.recompute, sequence_parallel=layout.sequence_parallel)
-        plan = self.document.plan
-        w = dataclasses.replace(plan.workloads[index], parallelism=par)
-        problems = self.document.apply(edit.replace_at(plan, ("workloads", index), w), "Use layout")
+        name = self.document.plan.workloads[index].name
+        problems = self.document.run(edit.adopt_layout, index, layout, text="Use layout")
         if problems:
             self.message.emit(f"Not applied: {problems[0]}")
         else:
-            self.message.emit(f"Layout {layout.text()} set on {w.name}")
+            self.message.emit(f"Layout {layout.text()} set on {name}")
 
 
 

@@ -7,6 +7,8 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
+from .machine import MachineDescription
+
 
 @dataclass(frozen=True)
 class NetworkResult:
@@ -92,34 +94,26 @@ class PhaseResult:
     racks: RackResult
     storage: StorageResult
     cost: CostResult
+    machine: MachineDescription  # what a workload on this phase runs on, per accelerator
 
 
 @dataclass(frozen=True)
 class WorkloadResult:
+    """What every workload kind reports; each kind's result subclasses it with its own detail
+    (planner/kinds/<kind>.py)."""
+
     name: str
+    kind: str
     phase: str
     gpus: int
     gpus_online: int
-    precision: str
-    total_flops: float  # model FLOPs (6 P D for a dense transformer)
-    hardware_flops: float  # counts recomputation (8 P D with full recompute)
-    peak_flops_per_gpu: float
-    mfu: float
-    mfu_source: str  # "plan" | "achieved_flops" | "token_rate" | "catalog" | "predicted"
-    sustained_flops: float  # model FLOP/s of the run
-    compute_time_s: float
-    io_bytes: float
-    read_bandwidth_bytes_per_s: float
-    io_time_s: float
-    time_s: float
-    bound: str  # "compute" | "storage" | "none"
+    time_s: float  # how long the workload takes (inf: never)
+    bound: str  # what limits it, e.g. "compute" | "storage" | "none"
     gpu_hours: float
     it_power_w: float
     energy_j: float  # at the facility (x PUE)
     emissions_kg: float
-    cost_usd: float
-    tokens_per_s: float | None
-    predicted: object = None  # perf.predict.Prediction when the model's shape is given
+    cost_usd: float  # electricity
 
 
 @dataclass(frozen=True)

@@ -72,21 +72,16 @@ def batch_of(workload) -> int:
 
 
 def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int) -> Machine:
-    """The accelerators a run sees: the phase's most numerous system (clusters are rarely mixed)."""
-    counts: dict = {}
-    for p in plan.phases[: index + 1]:
-        for g in p.nodes:
-            counts[g.system] = counts.get(g.system, 0) + g.count * catalog.systems[g.system].accelerators
-    system = catalog.systems[max(counts, key=counts.get)]
-    acc = catalog.accelerators[system.accelerator]
-    net = phase.network
-    out = net.injection_bandwidth_per_accelerator_bytes_per_s or 1e9
-    across = net.bandwidth_per_accelerator_bytes_per_s or out
-    pod = int(net.pod_endpoints * phase.gpus / net.endpoints) if net.endpoints else 0
-    up = (acc.scale_up_bandwidth_bytes_per_s or 0.0) / 2 or out  # both directions -> one
-    return Machine(gpus=gpus, gpus_per_node=system.accelerators, peak_flops=acc.peak_flops.get(precision, 0.0),
-                   memory_bytes=acc.memory_bytes, memory_bandwidth=acc.memory_bandwidth_bytes_per_s or 1e12,
-                   scale_up_bandwidth=up, scale_out_bandwidth=out, cross_pod_bandwidth=across, gpus_per_pod=pod)
+    """What a run of ``gpus`` accelerators sees of its phase's machine description (computed
+    once per phase in planner/model/machine.py): the most numerous system's node, links and
+    memory; the peak of its accelerator at the run's precision."""
+    m = phase.machine
+    acc = catalog.accelerators[m.accelerator]
+    return Machine(gpus=gpus, gpus_per_node=m.gpus_per_node, peak_flops=acc.peak_flops.get(precision, 0.0),
+                   memory_bytes=m.memory_bytes, memory_bandwidth=m.memory_bandwidth_bytes_per_s,
+                   scale_up_bandwidth=m.scale_up_bandwidth_bytes_per_s,
+                   scale_out_bandwidth=m.scale_out_bandwidth_bytes_per_s,
+                   cross_pod_bandwidth=m.cross_pod_bandwidth_bytes_per_s, gpus_per_pod=m.gpus_per_pod)
 
 
 def stated_layout(workload, shape: Shape, gpus: int) -> dict:

@@ -212,7 +212,8 @@ def test_plan_text_is_escaped_in_explanations(window):
     doc = window.document
     doc.apply(edit.replace_at(doc.plan, ("workloads", 0, "name"), "<b>bold</b><script>x</script>"), "name")
     doc.recompute_now()
-    window.explain.show_key("time", 0, "bf16")
+    window.state.set(workload=0, precision="bf16")
+    window.explain.show_key("time")
     assert "<b>bold</b><script>x</script>" in window.explain.toPlainText()
 
 
