@@ -7,9 +7,10 @@ import yaml
 from . import catalog as _catalog
 from .atomic import write_text
 from .errors import PlanError, Problem
-from .plan import FORMAT, KEY_ORDER, Plan
-from .schema import Reader, to_data
+from .plan import Plan
+from .schema import Reader
 from .validate import check_format, check_references
+from .yamldata import FlowDict, to_yaml_data
 from .yamlio import Document, read_file, read_text
 
 # Format migrations: MIGRATIONS[n] turns the data of format n into format n + 1. Version 1 is
@@ -69,10 +70,6 @@ def load(path) -> Plan:
     return from_document(read_file(path))
 
 
-class _FlowDict(dict):
-    pass
-
-
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data) -> bool:  # the loader refuses aliases: never write them
         return True
@@ -89,28 +86,7 @@ def _represent_str(dumper, text):
 _Dumper.add_representer(str, _represent_str)
 
 
-_Dumper.add_representer(_FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
-
-
-def _flow_small(value):
-    """Small mappings of scalars on one line ({system: dgx-a100, count: 760}); others in blocks."""
-    if isinstance(value, dict):
-        inner = {k: _flow_small(v) for k, v in value.items()}
-        scalars = all(not isinstance(v, (dict, list)) for v in inner.values())
-        short = sum(len(str(k)) + len(str(v)) + 4 for k, v in inner.items()) < 100
-        if inner and scalars and short:
-            return _FlowDict(inner)
-        return inner
-    if isinstance(value, list):
-        return [_flow_small(v) for v in value]
-    return value
-
-
-def to_yaml_data(plan: Plan) -> dict:
-    data = to_data(plan)
-    data["format"] = FORMAT
-    ordered = {k: data[k] for k in KEY_ORDER if k in data}
-    return {k: _flow_small(v) if k not in ("description", "name") else v for k, v in ordered.items()}
+_Dumper.add_representer(FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
 
 
 def dumps(plan: Plan) -> str:
