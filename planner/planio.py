@@ -24,6 +24,7 @@ def migrate(raw: dict) -> dict:
     from .validate import parse_format
 
     version = parse_format(raw.get("format", f"cluster-planner/{FORMAT_VERSION}"))
+    assert version is not None, "check_format refuses a format that is not ours before migrating"
     while version < FORMAT_VERSION:
         raw = MIGRATIONS[version](raw)
         version += 1
@@ -52,10 +53,14 @@ def from_document(doc: Document) -> Plan:
 def _known_ids(raw: dict) -> dict:
     """Catalog ids a plan may refer to: built-in ones plus those it declares itself."""
     builtin = _catalog.builtin()
-    custom = raw.get("catalog") if isinstance(raw.get("catalog"), dict) else {}
+    custom = raw.get("catalog")
+    if not isinstance(custom, dict):
+        custom = {}
     out = {}
     for kind in _catalog.KINDS:
-        own = custom.get(kind) if isinstance(custom.get(kind), dict) else {}
+        own = custom.get(kind)
+        if not isinstance(own, dict):
+            own = {}
         out[kind] = set(builtin.kind(kind)) | {str(k) for k in own}
     return out
 
@@ -111,7 +116,7 @@ def text_for(plan: Plan, path) -> str:
         old_plan = loads(original, str(target)) if original is not None else None
     except (OSError, UnicodeDecodeError, PlanError):
         old_plan = None  # not a plan we can read: write ours whole
-    if old_plan is not None:
+    if old_plan is not None and original is not None:
         if old_plan == plan:
             return original  # nothing changed: the file stays as the person wrote it
         from .roundtrip import merge_into

@@ -20,7 +20,11 @@ from pathlib import Path
 
 import pytest
 
+import planner
+from planner.errors import PlanError
 from tests.conftest import PRESETS, ROOT
+
+presets_module = sys.modules["planner.presets"]  # planner.presets the attribute is the function
 
 SOURCES = ("pyproject.toml", "README.md", "planner", "ui", "presets")
 
@@ -78,6 +82,36 @@ def installed(tmp_path_factory) -> tuple[Path, Path, Path]:
     work = top / "work"
     work.mkdir()
     return wheel, bindir, work
+
+
+def test_presets_are_found_through_the_installed_package():
+    assert presets_module.presets_dir().resolve() == PRESETS.resolve()  # editable: the folder itself
+    assert sorted(planner.presets()) == sorted(p.stem for p in PRESETS.glob("*.yaml"))
+    assert planner.preset_path("selene").name == "selene.yaml"
+
+
+def test_without_the_package_the_checkout_folder_is_used(monkeypatch):
+    monkeypatch.setattr(presets_module, "PACKAGE", "planner.no_such_presets")
+    assert presets_module.presets_dir() == presets_module.SOURCE_DIR
+    assert len(planner.presets()) == 5
+
+
+def test_missing_presets_say_why(monkeypatch, tmp_path):
+    monkeypatch.setattr(presets_module, "PACKAGE", "planner.no_such_presets")
+    monkeypatch.setattr(presets_module, "SOURCE_DIR", tmp_path / "presets")
+    with pytest.raises(PlanError) as err:
+        planner.presets()
+    assert str(err.value) == (
+        f"1 problem in plan:\n  {tmp_path / 'presets'}: expected the built-in preset plans (presets/*.yaml), "
+        "found none: package planner.no_such_presets is not installed, and there is no presets/ folder beside "
+        "the package; reinstall cluster-planner")
+
+
+def test_an_empty_presets_folder_is_an_error_not_an_empty_list(monkeypatch, tmp_path):
+    monkeypatch.setattr(presets_module, "PACKAGE", "planner.no_such_presets")
+    monkeypatch.setattr(presets_module, "SOURCE_DIR", tmp_path)
+    with pytest.raises(PlanError, match="found a folder without any; reinstall cluster-planner"):
+        planner.presets()
 
 
 def _package_folders() -> list[str]:
