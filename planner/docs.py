@@ -44,7 +44,7 @@ def _default(cls, name, spec) -> str:
     d = f.default
     if d == "":
         return "empty"
-    if d is None or d == () or dataclasses.is_dataclass(d):
+    if d is dataclasses.MISSING or d is None or d == () or dataclasses.is_dataclass(d):
         return "—"
     if spec.kind == "quantity":
         return f"`{to_text(d, spec.dim, spec.display)}`"

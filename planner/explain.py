@@ -40,16 +40,16 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
                         path + ".count") for path, g in _groups(plan))
         return Explanation(key, "Accelerators", f"{r.gpus:,}", "Σ node count × accelerators per system", inputs)
     if key == "peak":
-        inputs = []
+        rows: list[tuple[str, str, str]] = []
         for path, g in _groups(plan):
             s = cat.systems[g.system]
             a = cat.accelerators[s.accelerator]
             each = a.peak_flops.get(precision, 0)
-            inputs.append((f"{g.count:,} x {s.accelerators} x {a.id} at {q(each, 'flop_rate')}",
+            rows.append((f"{g.count:,} x {s.accelerators} x {a.id} at {q(each, 'flop_rate')}",
                            q(g.count * s.accelerators * each, "flop_rate"), path + ".system"))
         return Explanation(key, f"Peak {precision} (dense)", q(r.peak_flops.get(precision, 0), "flop_rate"),
                            "Σ accelerators × dense peak per accelerator (catalog; 2:4 sparsity excluded)",
-                           tuple(inputs))
+                           tuple(rows))
     p = r.power
     if key == "it_power":
         return Explanation(key, "IT power under training load", q(p.it_w, "power"),

@@ -7,9 +7,10 @@ import yaml
 from . import catalog as _catalog
 from .atomic import write_text
 from .errors import PlanError, Problem
-from .plan import FORMAT, KEY_ORDER, Plan
-from .schema import Reader, to_data
+from .plan import Plan
+from .schema import Reader
 from .validate import check_format, check_plan
+from .yamldata import FlowDict, to_yaml_data
 from .yamlio import Document, read_file, read_text
 
 # Format migrations: MIGRATIONS[n] turns the data of format n into format n + 1. Version 1 is
@@ -23,6 +24,7 @@ def migrate(raw: dict) -> dict:
     from .validate import parse_format
 
     version = parse_format(raw.get("format", f"cluster-planner/{FORMAT_VERSION}"))
+    assert version is not None, "check_format refuses a format that is not ours before migrating"
     while version < FORMAT_VERSION:
         raw = MIGRATIONS[version](raw)
         version += 1
@@ -51,10 +53,14 @@ def from_document(doc: Document) -> Plan:
 def _known_ids(raw: dict) -> dict:
     """Catalog ids a plan may refer to: built-in ones plus those it declares itself."""
     builtin = _catalog.builtin()
-    custom = raw.get("catalog") if isinstance(raw.get("catalog"), dict) else {}
+    custom = raw.get("catalog")
+    if not isinstance(custom, dict):
+        custom = {}
     out = {}
     for kind in _catalog.KINDS:
-        own = custom.get(kind) if isinstance(custom.get(kind), dict) else {}
+        own = custom.get(kind)
+        if not isinstance(own, dict):
+            own = {}
         out[kind] = set(builtin.kind(kind)) | {str(k) for k in own}
     return out
 
@@ -67,10 +73,6 @@ def loads(text: str, file: str = "<plan>") -> Plan:
 def load(path) -> Plan:
     """A Plan from a YAML file; PlanError listing every problem (file, line, key) otherwise."""
     return from_document(read_file(path))
-
-
-class _FlowDict(dict):
-    pass
 
 
 class _Dumper(yaml.SafeDumper):
@@ -89,28 +91,7 @@ def _represent_str(dumper, text):
 _Dumper.add_representer(str, _represent_str)
 
 
-_Dumper.add_representer(_FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
-
-
-def _flow_small(value):
-    """Small mappings of scalars on one line ({system: dgx-a100, count: 760}); others in blocks."""
-    if isinstance(value, dict):
-        inner = {k: _flow_small(v) for k, v in value.items()}
-        scalars = all(not isinstance(v, (dict, list)) for v in inner.values())
-        short = sum(len(str(k)) + len(str(v)) + 4 for k, v in inner.items()) < 100
-        if inner and scalars and short:
-            return _FlowDict(inner)
-        return inner
-    if isinstance(value, list):
-        return [_flow_small(v) for v in value]
-    return value
-
-
-def to_yaml_data(plan: Plan) -> dict:
-    data = to_data(plan)
-    data["format"] = FORMAT
-    ordered = {k: data[k] for k in KEY_ORDER if k in data}
-    return {k: _flow_small(v) if k not in ("description", "name") else v for k, v in ordered.items()}
+_Dumper.add_representer(FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
 
 
 def dumps(plan: Plan) -> str:
@@ -135,7 +116,7 @@ def text_for(plan: Plan, path) -> str:
         old_plan = loads(original, str(target)) if original is not None else None
     except (OSError, UnicodeDecodeError, PlanError):
         old_plan = None  # not a plan we can read: write ours whole
-    if old_plan is not None:
+    if old_plan is not None and original is not None:
         if old_plan == plan:
             return original  # nothing changed: the file stays as the person wrote it
         from .roundtrip import merge_into

@@ -12,17 +12,16 @@ from __future__ import annotations
 import io
 
 from .plan import Plan
+from .yamldata import FlowDict, to_yaml_data
 
 
 def _plain(value):
     """Our YAML data (with flow-style markers) as ruamel nodes: small mappings stay on one line."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from .planio import _FlowDict
-
     if isinstance(value, dict):
         out = CommentedMap((k, _plain(v)) for k, v in value.items())
-        if isinstance(value, _FlowDict):
+        if isinstance(value, FlowDict):
             out.fa.set_flow_style()
         return out
     if isinstance(value, list):
@@ -61,8 +60,6 @@ def _merge(node, old, new):
 
 def merge_into(original_text: str, old_plan: Plan, new_plan: Plan) -> str:
     from ruamel.yaml import YAML
-
-    from .planio import to_yaml_data
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
