@@ -24,7 +24,7 @@ from .yamlio import format_path
 
 FILE = "<edited plan>"
 # Where a nested object starts when its first field is set: a 7B-class model, a one-node layout.
-TEMPLATES = {ModelShape: ModelShape(layers=32, hidden=4096, heads=32), Parallelism: Parallelism()}
+TEMPLATES: dict[type, Any] = {ModelShape: ModelShape(layers=32, hidden=4096, heads=32), Parallelism: Parallelism()}
 # Built-in entries that a new custom catalog entry starts from.
 CATALOG_TEMPLATES = {"accelerators": "h100-sxm", "systems": "dgx-h100", "fabrics": "infiniband-ndr",
                      "cooling": "liquid"}
@@ -165,6 +165,8 @@ def _create_nested(plan: Plan, object_path: tuple, attr: str, value) -> Plan:
     except (KeyError, TypeError):
         raise _refuse(object_path, "a part of the plan", "nothing there") from None
     cls = spec.item
+    if cls is None:  # not an object field
+        raise _refuse(object_path, "a part of the plan that holds fields", "a value")
     if value is None:
         return plan  # clearing a field of an object that is not there: nothing to do
     bad = check_value(spec_of(cls, attr), value)

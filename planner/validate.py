@@ -130,7 +130,7 @@ def _online(plan: Plan, catalog: Catalog, needed: set) -> dict:
             gpus += n
             systems[g.system] = systems.get(g.system, 0) + n
         if i in needed:
-            main = catalog.systems[max(systems, key=systems.get)].accelerators if systems else 0
+            main = catalog.systems[max(systems, key=systems.__getitem__)].accelerators if systems else 0
             accelerators = tuple(sorted({catalog.systems[s].accelerator for s in systems}))
             out[i] = (gpus, main, accelerators)
     return out

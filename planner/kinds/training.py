@@ -15,6 +15,7 @@ it costs, and what limits it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, error, warning
 from ..model.context import CheckContext, WorkloadContext
@@ -22,6 +23,9 @@ from ..model.results import PhaseResult, Warning, WorkloadResult
 from ..sections import shape_parameters
 from ..units import format_duration
 from ..units import format_quantity as q
+
+if TYPE_CHECKING:
+    from ..perf.predict import Prediction
 
 HARDWARE_FACTOR = {"none": 1.0, "selective": 1.0, "full": 8.0 / 6.0}
 # The highest utilisation in the published runs we cite: Megatron-LM's 1T model at 52% of
@@ -63,7 +67,7 @@ class TrainingResult(WorkloadResult):
     read_bandwidth_bytes_per_s: float
     io_time_s: float
     tokens_per_s: float | None
-    predicted: object = None  # perf.predict.Prediction when the model's shape is given
+    predicted: Prediction | None = None  # when the model's shape is given
 
 
 # -- evaluation -------------------------------------------------------------------------------

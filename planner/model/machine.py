@@ -41,7 +41,7 @@ def describe(catalog, system_counts: dict, accelerator_counts: dict, gpus: int, 
     if not gpus:
         return MachineDescription(0, (), "", "", False, {}, 0, 0.0, DEFAULT_MEMORY_BANDWIDTH, NO_FABRIC_BANDWIDTH,
                                   NO_FABRIC_BANDWIDTH, NO_FABRIC_BANDWIDTH, 0, 0.0, 0.4)
-    system = catalog.systems[max(system_counts, key=system_counts.get)]
+    system = catalog.systems[max(system_counts, key=system_counts.__getitem__)]
     acc = catalog.accelerators[system.accelerator]
     out = network.injection_bandwidth_per_accelerator_bytes_per_s or NO_FABRIC_BANDWIDTH
     across = network.bandwidth_per_accelerator_bytes_per_s or out
