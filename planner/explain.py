@@ -3,23 +3,13 @@ they came from. Used by the desktop app's "Explain" panel and the HTML report.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import catalog as _catalog
+from .explanation import Explanation
 from .kinds import evaluator_of
 from .model.results import Results
 from .plan import Plan
 from .units import format_duration
 from .units import format_quantity as q
-
-
-@dataclass(frozen=True)
-class Explanation:
-    key: str
-    title: str
-    value: str
-    formula: str
-    inputs: tuple  # (label, value text, plan key path or "" when derived)
 
 
 def _groups(plan: Plan, upto: int | None = None):

@@ -373,7 +373,7 @@ def _days(seconds: float) -> str:
 
 def explain(plan, r, key: str, index: int):
     """How this run's sustained rate and time were computed, or None for other figures."""
-    from ..explain import Explanation
+    from ..explanation import Explanation
     from ..schema import number_text
 
     w = r.workloads[index]

@@ -5,12 +5,15 @@ tier of that phase and all before it."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
-from ..plan import Plan
 from . import network as _network
 from .machine import describe
 from .results import CostResult, PhaseResult, PowerResult, RackResult, StorageResult
+
+if TYPE_CHECKING:
+    from ..plan import Plan
 
 SECONDS_PER_YEAR = 365 * 86400
 

@@ -84,10 +84,30 @@ def test_cli_does_not_import_qt():
     assert out.stdout.strip() == "[]"
 
 
-def test_import_contract():
-    """planner/ never imports PySide6, pyqtgraph or ui (import-linter contract in pyproject.toml)."""
+def test_import_contracts():
+    """The import-linter contracts in pyproject.toml: planner/ never imports PySide6, pyqtgraph or
+    ui; ui reads planner's public API only (no planner.model, planner.perf, planner.kinds, ...);
+    planner's layers (cli > report > views > evaluation > loading > validation > plan > kinds >
+    perf > model) hold."""
     exe = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
            "sys.exit(lint_imports_command())"]
     out = subprocess.run(exe, capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "1 kept, 0 broken" in out.stdout
+    assert "3 kept, 0 broken" in out.stdout
+    assert "Views read results" in out.stdout and "planner's layers" in out.stdout
+
+
+def test_ui_contract_catches_a_view_reaching_into_the_model(tmp_path):
+    """The 'views read results' contract is real: a ui module importing planner.model breaks it."""
+    import shutil
+
+    copy = tmp_path / "repo"
+    shutil.copytree(ROOT / "ui", copy / "ui")
+    shutil.copytree(ROOT / "planner", copy / "planner")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    (copy / "ui" / "sneaky.py").write_text("from planner.model.cluster import phase_result\n")
+    exe = [sys.executable, "-c", "import sys; sys.path.insert(0, '.'); "
+           "from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"]
+    out = subprocess.run(exe, capture_output=True, text=True, cwd=copy)
+    assert out.returncode != 0
+    assert "ui.sneaky -> planner.model.cluster" in out.stdout
