@@ -201,20 +201,21 @@ class Dashboard(QWidget):
             return
         precisions = [p for p in ("bf16", "fp16", "fp8", "fp4", "tf32", "fp32", "fp64_tensor", "fp64", "int8")
                       if p in r.peak_flops]
-        if self.precision.count() == 0:  # first results: start from the saved preference
-            from . import settings as _settings
-
-            self._preferred = str(_settings.settings().value("dashboard/precision", "bf16"))
-        preferred = getattr(self, "_preferred", "bf16")
+        preferred = self.state.precision
         self._fill_combo(self.precision, precisions, preferred if preferred in precisions else "bf16")
         self._fill_combo(self.workload, [w.name for w in r.workloads])
         self.state.clamp(len(r.workloads))
-        self._filling = True
-        if self.precision.currentText() and self.precision.currentText() != self.state.precision:
-            self.state.set(precision=self.precision.currentText())
+        self._filling = True  # the combo boxes show the state ...
+        found = self.precision.findText(self.state.precision)
+        if found >= 0:
+            self.precision.setCurrentIndex(found)
         if self.workload.count() and self.workload.currentIndex() != self.state.workload:
             self.workload.setCurrentIndex(self.state.workload)
         self._filling = False
+        if self.precision.currentText() and self.precision.currentText() != self.state.precision:
+            # ... unless this plan lacks the state's precision: then the state follows the combo
+            self.state.set(precision=self.precision.currentText())
+            return
         prec = self.selected_precision()
         c = self.cards
         c["gpus"].set(f"{r.gpus:,}", f"{r.nodes:,} nodes, {r.racks.racks:,} racks")

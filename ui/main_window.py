@@ -40,7 +40,8 @@ class MainWindow(QMainWindow):
         self.document = document
         document.setParent(self)  # the document lives and dies with its window
         self.setAcceptDrops(True)
-        self.state = ViewState(parent=self)
+        # the precision a person chose last time (QSettings) is where the view starts
+        self.state = ViewState(str(_settings.settings().value("dashboard/precision", "bf16")), parent=self)
         self.editor = DesignEditor(document)
         self.dashboard = Dashboard(document, self.state)
         self.explain = ExplainPanel(document, self.state)
