@@ -149,6 +149,9 @@ def set_field(plan: Plan, path: tuple, value: Any) -> Plan:
         if owner_path and not isinstance(owner_path[-1], int):  # a required field of an optional object
             return checked(replace_at(plan, owner_path, None))
         raise _refuse(path, f"a value for the required key '{spec.key}'", "nothing")
+    if value is None:  # clearing a field that has a default puts the default back
+        default = next(f.default for f in dataclasses.fields(parent) if f.name == attr)
+        value = None if default is dataclasses.MISSING else default
     if value is not None:
         bad = check_value(spec, value)
         if bad:

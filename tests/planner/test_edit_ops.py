@@ -96,3 +96,12 @@ def test_adopt_layout_from_the_search():
     assert (par.tensor, par.pipeline, par.data) == (rows[0]["layout"].tensor, rows[0]["layout"].pipeline,
                                                     rows[0]["layout"].data)
     assert planner.evaluate(new).workloads[0].predicted.layout == rows[0]["layout"]
+
+
+def test_clearing_a_field_with_a_default_puts_the_default_back(rsc):
+    """Clearing rack_units used to store None, the model failed and the old figures stayed."""
+    changed = edit.set_field(rsc, ("facility", "rack_units"), 48)
+    cleared = edit.set_field(changed, ("facility", "rack_units"), None)
+    assert cleared.facility.rack_units == 42
+    assert planner.evaluate(cleared).racks.racks == planner.evaluate(rsc).racks.racks
+    assert edit.set_field(rsc, ("facility", "pue"), None).facility.pue is None  # an optional field: empty
