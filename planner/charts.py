@@ -100,7 +100,7 @@ class Chart:
 def stack_starts(series: tuple[Series, ...]) -> dict[int, list[float]]:
     """Start of each stacked-horizontal-bar segment, by series index."""
     ends: dict[float, float] = {}
-    out = {}
+    out: dict[int, list[float]] = {}
     for k, s in enumerate(series):
         if s.style == "stacked-horizontal-bars":
             out[k] = []

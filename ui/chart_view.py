@@ -86,6 +86,7 @@ class Hover:
         self.label.setZValue(100)
         self.label.hide()
         self.plot.addItem(self.label, ignoreBounds=True)
+        self._boxes: tuple = (None, None, [])
         self.plot.scene().sigMouseMoved.connect(self._on_moved)
 
     def close(self) -> None:
@@ -96,14 +97,17 @@ class Hover:
         if chart is None or not self.plot.sceneBoundingRect().contains(pos) or self.index >= len(chart.panels):
             self.label.hide()
             return
-        boxes = hit_boxes(chart, self.index)
-        if not boxes:
+        if self._boxes[0] is not chart:  # once per description, not on every move
+            boxes = hit_boxes(chart, self.index)
+            self._boxes = (chart, np.array([box[:4] for box in boxes], dtype=float).reshape(-1, 4),
+                           [box[4] for box in boxes])
+        _, b, texts = self._boxes
+        if not texts:
             self.label.hide()
             return
         vb = self.plot.vb
         p = vb.mapSceneToView(pos)
         pw, ph = vb.viewPixelSize()
-        b = np.array([box[:4] for box in boxes], dtype=float)
         dx = np.maximum(np.maximum(b[:, 0] - p.x(), p.x() - b[:, 1]), 0) / max(pw, 1e-300)
         dy = np.maximum(np.maximum(b[:, 2] - p.y(), p.y() - b[:, 3]), 0) / max(ph, 1e-300)
         d = np.hypot(dx, dy)
@@ -111,7 +115,7 @@ class Hover:
         if d[i] > HOVER_PX:
             self.label.hide()
             return
-        self.label.setText(boxes[i][4])
+        self.label.setText(texts[i])
         self.label.setPos(p.x(), p.y())
         self.label.show()
 

@@ -171,6 +171,25 @@ def test_extreme_values_are_clamped_with_a_note():
     assert [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "note"] == notes
 
 
+def extreme_runs(results):
+    """The results with the first workload taking 1e30 s and the second 1e-9 s."""
+    w0, w1, *rest = results.workloads
+    w0 = dataclasses.replace(w0, compute_time_s=1e30, time_s=1e30)
+    w1 = dataclasses.replace(w1, compute_time_s=1e-9, time_s=1e-9)
+    return dataclasses.replace(results, workloads=(w0, w1, *rest))
+
+
+def test_extreme_runs_are_drawn(rsc):
+    r = extreme_runs(rsc[1])
+    long, short = build_time_breakdown(r, 0), build_time_breakdown(r, 1)
+    assert long.panels[0].y.unit == "years" and long.panels[0].series[0].y == (LIMIT, 0.0, LIMIT)
+    assert long.notes == ("compute, total: beyond ±1e+15, drawn clamped",)
+    assert long.panels[0].series[0].labels[0] == "compute: 31,709,791,983,764,588,462,080 years"  # the hover: the truth
+    assert short.panels[0].y.unit == "s" and short.panels[0].series[0].y == (1e-9, 0.0, 1e-9)
+    for chart in (long, short):
+        assert svg_series(svgplot.render(chart))[0][4] == chart.panels[0].series[0].y
+
+
 def test_axis_ticks_never_raise():
     assert svgplot.ticks(0, 1.1) == [0, 0.5, 1.0] and svgplot.ticks(0, 16800) == [0, 5000, 10000, 15000]
     assert svgplot.ticks(0, float("inf")) == [0]

@@ -14,7 +14,7 @@ import planner
 from planner.chart_builders import charts_for
 from planner.charts import stack_starts
 from tests.conftest import PRESETS
-from tests.planner.test_charts import never_finishing, svg_series
+from tests.planner.test_charts import extreme_runs, never_finishing, svg_series
 from ui.chart_view import ChartView, hit_boxes
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -101,6 +101,9 @@ def test_never_finishing_and_end_of_calendar_plans_draw(qtbot, tmp_path):
     for view in views.values():
         qtbot.addWidget(view)
     assert "I/O, total: infinite (never finishes), not drawn" in said
+    extreme = extreme_runs(planner.evaluate(plan))
+    for i in (0, 1):  # 1e30 s and 1e-9 s
+        check(views, charts_for(plan, extreme, i, "bf16")["time"], tmp_path)
 
 
 def test_the_plots_tab_shows_the_selected_descriptions(window):
@@ -127,5 +130,12 @@ def test_hover_shows_the_point_under_the_mouse(window, qtbot):
     timeline = window.plots.views["timeline"]
     top = timeline.plot_items[0]
     jul = dt.datetime(2022, 7, 15, tzinfo=dt.UTC).timestamp()
+    qtbot.waitUntil(lambda: top.vb.viewRange()[0][0] < jul < top.vb.viewRange()[0][1])
     timeline._hovers[0]._on_moved(top.vb.mapViewToScene(QPointF(jul, 8000)))
     assert timeline._hovers[0].label.toPlainText() == "Phase 2 (2022-07-01): 16,000 accelerators"
+
+    scaling = window.plots.views["scaling"]
+    plot, curve = scaling.plot_items[0], scaling.chart.panels[0].series[0]
+    qtbot.waitUntil(lambda: plot.vb.viewRange()[0][0] < 3.1)  # log10 of the GPU count
+    scaling._hovers[0]._on_moved(plot.vb.mapViewToScene(QPointF(3.0, curve.y[0])))
+    assert scaling._hovers[0].label.toPlainText() == "1,000 GPUs: 25.97 days"
