@@ -157,42 +157,58 @@ class ChartView(QWidget):
         self.set_chart(chart)
 
     def set_chart(self, chart: Chart) -> None:
-        """Show a new description, reusing the plots and items where the shape allows."""
+        """Show a new description, reusing the plots and items where the shape allows. Axes,
+        labels and ranges are set only when they change: each change costs an axis repaint."""
         shape = (len(chart.panels), chart.x.dates)
         if shape != self._shape:
             self._build(chart)
             self._shape = shape
         self.chart = chart
-        self.title.setText(f"<b>{escape(chart.title)}</b>")
-        numeric_x = not (chart.x.dates or chart.x.categories)
+        self._set_text(self.title, f"<b>{escape(chart.title)}</b>")
         for j, (plot, panel) in enumerate(zip(self.plot_items, chart.panels, strict=True)):
-            plot.setLogMode(x=chart.x.log, y=panel.y.log)
-            left = plot.getAxis("left")
-            left.setLabel(panel.y.title())
-            plot.showAxis("left", not panel.y.hidden)
-            plot.showGrid(x=numeric_x and not panel.y.hidden, y=not (panel.y.hidden or panel.y.categories),
-                          alpha=0.25)
-            for name in ("left", "bottom"):
-                plot.getAxis(name).setStyle(maxTickLevel=0)  # minor grid lines cost most of a repaint
-            if j == 0:
-                plot.setTitle(escape(chart.subtitle) if chart.subtitle else None, size="9pt")  # HTML title
-            bottom = plot.getAxis("bottom")
-            if j == len(chart.panels) - 1:
-                plot.setLabel("bottom", chart.x.title())
-            self._set_x_ticks(bottom, chart)
+            last = j == len(chart.panels) - 1
+            config = (chart.x, panel.y, chart.subtitle if j == 0 else "", last, self._x_ticks(chart))
+            if config != self._configs[j]:
+                self._configs[j] = config
+                self._configure(plot, chart, panel, j, last, config[-1])
             self._set_series(j, plot, panel)
-            fixed = bool(chart.x.categories) or panel.y.hidden
-            plot.setMouseEnabled(x=not fixed, y=not fixed)
-            if chart.x.categories:  # every category shown, drawn or not
-                plot.setXRange(*x_extent(chart))
-            if panel.y.categories:
-                plot.setXRange(*x_extent(chart))
-                plot.setYRange(-0.5, len(panel.y.categories) - 0.5)
+            if panel.y.categories:  # stacked bars: from 0 to the longest, 5% to spare
+                extent = x_extent(chart)
+                if extent != self._extents[j]:
+                    self._extents[j] = extent
+                    plot.setXRange(*extent)
         self.legend.setVisible(chart.legend)
-        self.legend.setText("  ".join(f"<span style='color:{s.colour}'>{'┆' if s.style == 'vline' else '■'}</span> "
-                                      f"{escape(s.name)}" for p in chart.panels for s in p.series))
+        self._set_text(self.legend, "  ".join(
+            f"<span style='color:{s.colour}'>{'┆' if s.style == 'vline' else '■'}</span> {escape(s.name)}"
+            for p in chart.panels for s in p.series))
         self.notes.setVisible(bool(chart.notes))
-        self.notes.setText("\n".join(chart.notes))
+        self._set_text(self.notes, "\n".join(chart.notes))
+
+    @staticmethod
+    def _set_text(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+
+    @staticmethod
+    def _configure(plot: pg.PlotItem, chart: Chart, panel, j: int, last: bool, ticks) -> None:
+        plot.setLogMode(x=chart.x.log, y=panel.y.log)
+        plot.getAxis("left").setLabel(panel.y.title())
+        plot.showAxis("left", not panel.y.hidden)
+        numeric_x = not (chart.x.dates or chart.x.categories)
+        plot.showGrid(x=numeric_x and not panel.y.hidden, y=not (panel.y.hidden or panel.y.categories), alpha=0.25)
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setStyle(maxTickLevel=0)  # minor grid lines cost most of a repaint
+        if j == 0:
+            plot.setTitle(escape(chart.subtitle) if chart.subtitle else None, size="9pt")  # the title is HTML
+        if last:
+            plot.setLabel("bottom", chart.x.title())
+        plot.getAxis("bottom").setTicks(ticks)
+        fixed = bool(chart.x.categories) or panel.y.hidden
+        plot.setMouseEnabled(x=not fixed, y=not fixed)
+        if chart.x.categories:  # every category shown, drawn or not
+            plot.setXRange(*x_extent(chart))
+        if panel.y.categories:
+            plot.setYRange(-0.5, len(panel.y.categories) - 0.5)
 
     def _build(self, chart: Chart) -> None:
         for hover in self._hovers:
@@ -208,20 +224,22 @@ class ChartView(QWidget):
                 plot.setXLink(self.plot_items[0])
             self.plot_items.append(plot)
             self.items.append([])
+        self._configs = [None] * len(chart.panels)
+        self._extents = [None] * len(chart.panels)
         self._hovers = [Hover(self, j) for j in range(len(self.plot_items))]
 
     @staticmethod
-    def _set_x_ticks(axis, chart: Chart) -> None:
+    def _x_ticks(chart: Chart):
+        """Ticks for the x axis, or None for pyqtgraph's own (numbers, dates)."""
         if chart.x.categories:
-            axis.setTicks([list(enumerate(chart.x.categories))])
-        elif chart.x.log:
-            xs = [v for p in chart.panels for s in p.series for v in s.x if v > 0]
-            ticks = [(float(np.log10(v)), f"{v:,.0f}" if v >= 1 else f"{v:g}")
-                     for v in (svgplot.log_ticks(min(xs), max(xs)) if xs else [])]
-            major = [t for t in ticks if abs(t[0] - round(t[0])) < 1e-9]  # the powers of ten
-            axis.setTicks([major, [t for t in ticks if t not in major]])
-        else:
-            axis.setTicks(None)
+            return [list(enumerate(chart.x.categories))]
+        if not chart.x.log:
+            return None
+        xs = [v for p in chart.panels for s in p.series for v in s.x if v > 0]
+        ticks = [(float(np.log10(v)), f"{v:,.0f}" if v >= 1 else f"{v:g}")
+                 for v in (svgplot.log_ticks(min(xs), max(xs)) if xs else [])]
+        major = [t for t in ticks if abs(t[0] - round(t[0])) < 1e-9]  # the powers of ten
+        return [major, [t for t in ticks if t not in major]]
 
     def _set_series(self, j: int, plot: pg.PlotItem, panel) -> None:
         items = self.items[j]
