@@ -151,9 +151,11 @@ class ChartView(QWidget):
         layout.addWidget(self.notes)
         self.chart: Chart | None = None
         self.plot_items: list[pg.PlotItem] = []
-        self.items: list[list] = []  # per panel, the pyqtgraph item of each series
+        self.items: list[list] = []  # per panel, ((style, colour), pyqtgraph item) of each series
         self._hovers: list[Hover] = []
         self._shape = None
+        self._configs: list = []  # per panel, the axis settings last applied
+        self._extents: list = []  # per panel, the x range last set (stacked bars)
         self.set_chart(chart)
 
     def set_chart(self, chart: Chart) -> None:
@@ -245,7 +247,8 @@ class ChartView(QWidget):
         items = self.items[j]
         starts = stack_starts(panel.series)
         for k, s in enumerate(panel.series):
-            if k < len(items) and items[k][0] == s.style:
+            kind = (s.style, s.colour)  # an item is reused for the same style and colour
+            if k < len(items) and items[k][0] == kind:
                 item = items[k][1]
             else:
                 if k < len(items):
@@ -253,9 +256,9 @@ class ChartView(QWidget):
                 item = _item(s)
                 plot.addItem(item)
                 if k < len(items):
-                    items[k] = (s.style, item)
+                    items[k] = (kind, item)
                 else:
-                    items.append((s.style, item))
+                    items.append((kind, item))
             _update(item, s, starts.get(k, ()))
         for _, item in items[len(panel.series):]:
             plot.removeItem(item)
