@@ -7,11 +7,18 @@ from html import escape
 
 from . import svgplot
 from .atomic import write_text
+from .chart_builders import (
+    build_memory_parts,
+    build_power_breakdown,
+    build_step_parts,
+    build_time_breakdown,
+    build_time_vs_gpus,
+    build_timeline,
+)
 from .evaluation import evaluate
 from .plan import Plan
 from .planio import dumps
 from .summary import sections
-from .sweep import time_vs_gpus
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1180px;color:#222}
@@ -34,23 +41,13 @@ def html(plan: Plan, precision: str = "bf16") -> str:
         parts += [f"<tr><td>{escape(label)}</td><td>{escape(value)}</td></tr>" for label, value in rows]
         parts.append("</table></section>")
     parts.append("<h2>Plots</h2><div class='plots'>")
-    p = r.power
-    parts.append(svgplot.bars("Power under training load", ["accelerators", "rest of nodes", "network", "storage",
-                                                              "cooling etc."],
-                              [x / 1e6 for x in (p.accelerators_w, p.node_other_w, p.network_w, p.storage_w,
-                                                 p.cooling_overhead_w)], "MW"))
-    xs = [i for i, _ in enumerate(r.phases)]
-    parts.append(svgplot.line("Build-out: accelerators by phase", xs, [ph.gpus for ph in r.phases],
-                              "phase number (" + ", ".join(escape(ph.name) for ph in r.phases) + ")",
-                              "accelerators", step=True))
-    for i, w in enumerate(r.workloads):
+    parts += [svgplot.render(build_timeline(r, precision)), svgplot.render(build_power_breakdown(r))]
+    for i, w in enumerate(r.workloads):  # the app's charts of each workload, from the same builders
         if w.total_flops > 0:
-            counts, times = time_vs_gpus(plan, i)
-            parts.append(svgplot.line(f"{w.name}: time against GPUs", list(counts), list(times / 86400), "GPUs",
-                                      "days", mark=(w.gpus, w.time_s / 86400), logx=True))
-        parts.append(svgplot.bars(f"{w.name}: time", ["compute", "I/O", "total"],
-                                  [w.compute_time_s / 86400, w.io_time_s / 86400, w.time_s / 86400], "days",
-                                  "#5cb85c"))
+            parts.append(svgplot.render(build_time_vs_gpus(plan, r, i)))
+        parts.append(svgplot.render(build_time_breakdown(r, i)))
+        if w.predicted is not None:
+            parts += [svgplot.render(build_step_parts(w)), svgplot.render(build_memory_parts(w))]
     parts.append("</div><h2>The plan</h2><pre>" + escape(dumps(plan)) + "</pre></body></html>")
     return "\n".join(parts)
 

@@ -1,12 +1,12 @@
 """Predicted throughput of the selected workload: MFU and its breakdown (a stacked bar of the
-step's parts, a bar of memory per accelerator against its capacity), and the ranked layout
-search with a button to adopt a layout."""
+step's parts, a bar of memory per accelerator against its capacity, both ChartViews of
+``planner.chart_builders`` descriptions), and the ranked layout search with a button to adopt
+a layout."""
 
 from __future__ import annotations
 
 from html import escape
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -21,38 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from planner import edit
-from planner.layout_report import MEMORY_PARTS, PART_NAMES, STEP_PARTS, layout_rows
+from planner.chart_builders import build_memory_parts, build_step_parts
+from planner.layout_report import PART_NAMES, layout_rows
 from planner.units import format_quantity as q
 
-STEP_COLOURS = ["#3b78c2", "#7aa6d9", "#f0ad4e", "#d9534f", "#b07cc6", "#5cb85c", "#999999"]
-MEMORY_COLOURS = ["#3b78c2", "#7aa6d9", "#f0ad4e", "#5cb85c"]
-STEP_LABELS = ["matmuls"] + [PART_NAMES[p.removesuffix("_s")] for p in STEP_PARTS[1:]]
-MEMORY_LABELS = ["weights", "gradients", "optimizer states", "activations"]
-
-
-def stacked_bar(title: str, labels: list[str], colours: list[str], unit: str):
-    """A horizontal stacked bar, created once: one BarGraphItem per part, updated with setOpts."""
-    widget = pg.PlotWidget()
-    plot = widget.getPlotItem()
-    plot.setTitle(title, size="10pt")
-    plot.hideAxis("left")
-    plot.setLabel("bottom", unit)
-    plot.setMouseEnabled(x=False, y=False)
-    bars = []
-    for colour in colours:
-        bar = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.8, brush=colour)
-        plot.addItem(bar)
-        bars.append(bar)
-    plot.setYRange(-0.5, 0.5)
-    legend = QLabel("  ".join(f"<span style='color:{c}'>■</span> {escape(t)}"
-                              for t, c in zip(labels, colours, strict=True)))
-    legend.setWordWrap(True)
-    box = QWidget()
-    v = QVBoxLayout(box)
-    v.setContentsMargins(0, 0, 0, 0)
-    v.addWidget(widget, 1)
-    v.addWidget(legend)
-    return box, widget, bars
+from .chart_view import ChartView
 
 
 class PerformancePanel(QWidget):
@@ -69,16 +42,10 @@ class PerformancePanel(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
         bars = QHBoxLayout()
-        step_box, self.step_plot, self.step_bars = stacked_bar("Step time by part", STEP_LABELS, STEP_COLOURS,
-                                                               "seconds")
-        memory_box, self.memory_plot, self.memory_bars = stacked_bar(
-            "Memory per accelerator (dashed: usable)", MEMORY_LABELS, MEMORY_COLOURS, "GB")
-        self.capacity_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d9534f", width=2, style=Qt.PenStyle.DashLine))
-        self.memory_plot.getPlotItem().addItem(self.capacity_line)
-        self.step_plot.setObjectName("plot_step_parts")
-        self.memory_plot.setObjectName("plot_memory_parts")
-        bars.addWidget(step_box)
-        bars.addWidget(memory_box)
+        self.step_view = ChartView(build_step_parts(None))
+        self.memory_view = ChartView(build_memory_parts(None))
+        bars.addWidget(self.step_view)
+        bars.addWidget(self.memory_view)
         layout.addLayout(bars, 2)
         head = QHBoxLayout()
         self.search_label = QLabel("<b>Layout search</b>")
@@ -128,8 +95,7 @@ class PerformancePanel(QWidget):
         i = self._workload_index(r)
         w = r.workloads[i] if i is not None else None
         pr = w.predicted if w is not None else None
-        for box in (self.step_plot.parentWidget(), self.memory_plot.parentWidget(), self.table, self.use_button,
-                    self.search_label):
+        for box in (self.step_view, self.memory_view, self.table, self.use_button, self.search_label):
             box.setVisible(pr is not None)
         if r is None:
             self.summary.setText(escape(self.document.failure or "The plan cannot be evaluated."))
@@ -155,19 +121,8 @@ class PerformancePanel(QWidget):
             f"{pr.expected_interruptions:,.0f} expected interruptions, checkpoint every "
             f"{q(pr.failures.checkpoint_interval_s, 'time')}, goodput {pr.goodput:.1%}; "
             f"run {w.time_s / 86400:,.1f} days.")
-        x0 = 0.0
-        for bar, part in zip(self.step_bars, STEP_PARTS, strict=True):
-            width = pr.step_parts[part]
-            bar.setOpts(x0=[x0], width=[width])
-            x0 += width
-        x0 = 0.0
-        for bar, part in zip(self.memory_bars, MEMORY_PARTS, strict=True):
-            width = pr.memory_parts[part] / 1e9
-            bar.setOpts(x0=[x0], width=[width])
-            x0 += width
-        self.capacity_line.setValue(pr.memory_capacity_bytes / 1e9)
-        self.memory_plot.getPlotItem().setXRange(0, max(x0, pr.memory_capacity_bytes / 1e9) * 1.05)
-        self.step_plot.getPlotItem().setXRange(0, pr.step_time_s * 1.05)
+        self.step_view.set_chart(build_step_parts(w))
+        self.memory_view.set_chart(build_memory_parts(w))
         self._fill_table(i)
 
     def _fill_table(self, index: int) -> None:

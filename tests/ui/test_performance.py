@@ -1,5 +1,6 @@
 """The Performance tab: predicted MFU with its breakdown and the layout search."""
 
+import numpy as np
 import pytest
 
 import planner
@@ -24,13 +25,16 @@ def test_breakdown_shows_the_prediction(selene):
     panel = selene.performance
     pr = selene.document.results.workloads[0].predicted
     assert "predicted MFU" in panel.summary.text() and f"{pr.mfu:.1%}" in panel.summary.text()
-    widths = [bar.opts["width"][0] for bar in panel.step_bars]
-    assert sum(widths) == pytest.approx(pr.step_time_s)
+    step, memory = panel.step_view, panel.memory_view
+    widths = [step.series_item(0, k).opts["width"][0] for k in range(len(STEP_PARTS))]
+    assert sum(widths) == pytest.approx(pr.step_time_s)  # seconds: a 26.6 s step
     assert widths == pytest.approx([pr.step_parts[k] for k in STEP_PARTS])
-    mem = [bar.opts["width"][0] for bar in panel.memory_bars]
+    starts = [step.series_item(0, k).opts["x0"][0] for k in range(len(STEP_PARTS))]
+    assert starts[1:] == pytest.approx(list(np.cumsum(widths)[:-1]))  # stacked end to end
+    assert memory.chart.x.unit == "GB"
+    mem = [memory.series_item(0, k).opts["width"][0] for k in range(len(MEMORY_PARTS))]
     assert sum(mem) == pytest.approx(pr.memory_per_gpu_bytes / 1e9)
-    assert len(mem) == len(MEMORY_PARTS)
-    assert panel.capacity_line.value() == pytest.approx(73.6)
+    assert memory.series_item(0, len(MEMORY_PARTS)).value() == pytest.approx(73.6)  # usable, dashed
 
 
 def test_layout_table_ranks_and_marks_fit(selene):

@@ -161,15 +161,17 @@ def test_card_click_explains_the_figure(window, qtbot):
 
 def test_plots_follow_edits_with_the_same_items(window, qtbot):
     plots = window.plots
-    curve = plots.s_curve
-    before = plots._p_data.copy()
+    curve = plots.views["scaling"].series_item(0, 0)
+    before = plots.views["power"].series_item(0, 0).opts["height"].copy()
     doc = window.document
     doc.apply(edit.replace_at(doc.plan, ("phases", 1, "nodes", 0, "count"), 2000), "count")
     doc.recompute_now()
-    assert plots.s_curve is curve
-    assert plots._p_data[0] > before[0]  # more accelerators, more power
-    xs, ys = plots.t_curves[0].getData()
-    assert ys[-1] == (760 + 2000) * 8
+    assert plots.views["scaling"].series_item(0, 0) is curve
+    after = plots.views["power"].series_item(0, 0).opts["height"]
+    assert after[0] > before[0]  # more accelerators, more power (MW)
+    assert plots.views["power"].chart.panels[0].y.unit == "MW"
+    ys = plots.views["timeline"].series_item(0, 0).yData
+    assert list(ys) == [760 * 8, (760 + 2000) * 8]
 
 
 def test_plot_exports(window, tmp_path):
@@ -273,7 +275,7 @@ def test_hostile_names_render_as_text(qtbot, tmp_path):
     assert form.title.textFormat() == Qt.TextFormat.PlainText
     assert w.editor.tree.topLevelItem(0).text(0) == f"Plan: {evil}"
     assert "&lt;script&gt;" in w.performance.summary.text() and "<script>" not in w.performance.summary.text()
-    assert "&lt;script&gt;" in w.plots.scaling.getPlotItem().titleLabel.text
+    assert "&lt;script&gt;" in w.plots.views["scaling"].plot_items[0].titleLabel.text
     assert evil in w.windowTitle() or "evil.yaml" in w.windowTitle()
 
 
