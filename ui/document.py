@@ -26,7 +26,9 @@ class FileChangedError(Exception):
 
 def _digest(path: Path | None) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+        if path is None or not path.is_file():  # a FIFO or device is never opened (it could block)
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 

@@ -163,3 +163,16 @@ def test_any_text_the_editor_accepts_saves_and_loads_back(minimal_text, key, tex
         return
     plan = edit.replace_at(planner.loads(minimal_text), (key,), value)
     assert planner.loads(planner.dumps(plan)) == plan
+
+
+TIMESTAMP = (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+             r"([Tt ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{0,12})?( ?(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?")
+
+
+@settings(max_examples=800)
+@given(st.sampled_from(["", "!!timestamp "]), st.from_regex(TIMESTAMP, fullmatch=True))
+def test_any_timestamp_like_scalar_reads_or_is_a_plan_error(tag, body):
+    try:
+        read_text(f"a: {tag}{body}")
+    except PlanError as exc:
+        assert exc.problems[0].expected.startswith("a date like 2022-01-24")

@@ -169,3 +169,15 @@ def test_description_editor_refuses_what_the_loader_refuses(qtbot, window):
     assert rejected == ["description: expected text of at most 100,000 characters, found 1,000,000 characters"]
     type_into(qtbot, editor, "Short again")
     assert window.document.plan.description == "Short again" and not editor.has_error()
+
+
+def test_an_open_file_replaced_by_a_fifo_never_hangs(window, plan_file):
+    plan_file.unlink()
+    os.mkfifo(plan_file)
+    window.ask_reload = lambda: False
+    window.check_file_on_disk()  # looks at the FIFO, never opens it
+    window.document.apply(edit.replace_at(window.document.plan, ("facility", "pue"), 1.3), "pue")
+    window.ask_overwrite = lambda: True
+    assert not window._save_to(plan_file)
+    assert "it is a named pipe (FIFO), not a regular file" in window.last_error
+    assert stat.S_ISFIFO(os.stat(plan_file).st_mode)
