@@ -82,19 +82,64 @@ def cmd_catalog(args) -> int:
 
 def cmd_layout(args) -> int:
     from .layout_report import layout_text
+    from .summary import visible
 
     plan = _load(args.plan)
     text, code = layout_text(plan, args.workload, args.top)
+    text = "\n".join(visible(line) for line in text.split("\n"))  # no escape codes reach the terminal
     (sys.stdout if code == 0 else sys.stderr).write(text)
     return code
 
 
 def cmd_report(args) -> int:
-    from .report import write_report
+    from .atomic import write_text
+    from .report import html
 
-    write_report(_load(args.plan), args.output)
+    refusal = _report_refusal(args.output, args.plan, args.force)
+    if refusal:
+        print(f"cluster-planner report: {refusal}", file=sys.stderr)
+        return 1
+    text = html(_load(args.plan))
+    write_text(args.output, text, backup=args.force, overwrite_readonly=args.force)
     print(f"wrote {args.output}")
     return 0
+
+
+def _report_refusal(output: str, plan: str, force: bool) -> str | None:
+    """Why writing the report to ``output`` must not happen, or None. Without ``--force`` only
+    a new file or an earlier HTML report is replaced; never a directory or a special file."""
+    import os
+    import stat
+    from pathlib import Path
+
+    from .atomic import kind_of
+
+    if not output.strip():
+        return "-o needs a file name, e.g. -o report.html"
+    try:
+        st = os.stat(output)
+    except OSError:
+        return None  # a new file (or one the write itself will explain)
+    if not stat.S_ISREG(st.st_mode):
+        hint = f"; give a file name such as {Path(output) / 'report.html'}" if stat.S_ISDIR(st.st_mode) else ""
+        return f"{output} is {kind_of(st.st_mode)}, not a file{hint}; nothing was written"
+    if force:
+        return None
+    try:
+        same = os.path.samefile(output, _resolve(plan))
+    except OSError:
+        same = False
+    if same:
+        return f"{output} is the plan itself; choose another file (nothing was written)"
+    try:
+        with open(output, "rb") as fh:
+            head = fh.read(512).lstrip().lower()
+    except OSError:
+        return None
+    if not head.startswith((b"<!doctype html", b"<html")):
+        return (f"{output} exists and is not an HTML report; use --force to replace it (the old file is "
+                f"kept as {output}~), or choose another file")
+    return None
 
 
 def cmd_gui(args) -> int:
@@ -135,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="write a self-contained HTML report of a plan")
     r.add_argument("plan")
     r.add_argument("-o", "--output", default="report.html")
+    r.add_argument("--force", action="store_true",
+                   help="replace an existing file that is not an HTML report, or a read-only one "
+                        "(keeping the old file as FILE~)")
     r.set_defaults(func=cmd_report)
     g = sub.add_parser("gui", help="open the desktop application (the default command)")
     g.add_argument("plan", nargs="?", help=f"plan file or preset (default: {DEFAULT})")
@@ -155,10 +203,14 @@ def main(argv=None, open_gui=None) -> int:
     except PlanError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except OSError as exc:  # a file that cannot be written: say which and why, no traceback
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cluster-planner: {where}{exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from .plan import Plan
 from .schema import Reader
 from .validate import check_format, check_plan
 from .yamldata import FlowDict, to_yaml_data
-from .yamlio import Document, read_file, read_text
+from .yamlio import MAX_FILE_BYTES, Document, read_file, read_text
 
 # Format migrations: MIGRATIONS[n] turns the data of format n into format n + 1. Version 1 is
 # the first format, so there is nothing to migrate yet; format 2 will add its step here, and its
@@ -81,6 +81,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper, text):
+    if any(ch in "\x85\u2028\u2029" for ch in text):  # line breaks to YAML 1.1: only quoted keeps them
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
     if "\n" in text:
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
     if len(text) > 80:
@@ -99,32 +101,66 @@ def dumps(plan: Plan) -> str:
     return yaml.dump(to_yaml_data(plan), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def save(plan: Plan, path) -> None:
+def save(plan: Plan, path, overwrite_readonly: bool = False) -> None:
     """Write ``plan`` to ``path`` atomically, keeping the previous version as ``path~`` (see
-    planner.atomic). Saving onto an existing plan file keeps its comments, key order and the
-    text of every value that did not change (planner.roundtrip). OSError says why it failed."""
-    write_text(path, text_for(plan, path), backup=True)
+    planner.atomic: links are followed or kept, special files refused, a read-only file only
+    replaced with ``overwrite_readonly``). Saving onto an existing plan file keeps its comments,
+    key order, line endings and the text of every value that did not change (planner.roundtrip).
+    OSError says why it failed; PlanError if the text would be too large to load back."""
+    text = text_for(plan, path)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise PlanError([Problem(str(path), None, None, "", f"a plan of at most {MAX_FILE_BYTES:,} bytes "
+                                 "(the most this planner reads back); nothing was written", f"{size:,} bytes")])
+    write_text(path, text, backup=True, overwrite_readonly=overwrite_readonly)
+
+
+def _existing_text(target) -> str | None:
+    """The text of the plan file at ``target`` (links followed), or None: missing, not a regular
+    file (never opened then), too large, or not UTF-8."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(target)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        return raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def text_for(plan: Plan, path) -> str:
-    """The text ``save`` would write: merged into the plan file already at ``path``, if any."""
-    from pathlib import Path
-
-    target = Path(path)
+    """The text ``save`` would write: merged into the plan file already at ``path``, if any.
+    A file with CRLF line endings keeps them (unchanged, byte for byte)."""
+    target = str(path)
+    original = _existing_text(path)
     try:
-        original = target.read_text(encoding="utf-8") if target.is_file() else None
-        old_plan = loads(original, str(target)) if original is not None else None
-    except (OSError, UnicodeDecodeError, PlanError):
+        old_plan = loads(original, target) if original is not None else None
+    except PlanError:
         old_plan = None  # not a plan we can read: write ours whole
+    crlf = original is not None and "\r\n" in original
     if old_plan is not None and original is not None:
         if old_plan == plan:
             return original  # nothing changed: the file stays as the person wrote it
         from .roundtrip import merge_into
 
         try:
-            text = merge_into(original, old_plan, plan)
-            if loads(text, str(target)) == plan:
+            text = _endings(merge_into(original.replace("\r\n", "\n"), old_plan, plan), crlf)
+            if loads(text, target) == plan:
                 return text
         except Exception:  # noqa: BLE001 - any trouble merging: fall back to a fresh, correct file
             pass
-    return dumps(plan)
+    text = dumps(plan)
+    if crlf and loads(_endings(text, True), target) == plan:
+        return _endings(text, True)
+    return text
+
+
+def _endings(text: str, crlf: bool) -> str:
+    return text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text

@@ -246,8 +246,15 @@ class Reader:
         if isinstance(raw, bool) or isinstance(raw, (dict, list)) or raw is None:
             self.problem(path, _kind_text(spec), _found(raw))
             return _BAD
+        if isinstance(raw, str) and units.is_per_accelerator(raw) and not spec.per_gpu:
+            self.problem(path, f"{_kind_text(spec)}, without 'per GPU': {spec.key} is not a per-GPU figure",
+                         _found(raw))
+            return _BAD
         if isinstance(raw, (int, float)):
-            value = float(raw)
+            try:
+                value = float(raw)
+            except OverflowError:
+                value = math.inf
         else:
             try:
                 value, _ = units.parse(str(raw), dim)
@@ -341,6 +348,15 @@ def parse_single(spec: Spec, raw, refs: dict | None = None):
     """One value typed by a person (an editor field): (value, None) or (None, what was expected)."""
     from .yamlio import Document as _Doc
 
+    from .yamlio import MAX_STRING
+
+    if isinstance(raw, str) and len(raw) > MAX_STRING:  # the loader's limit: never save what cannot load
+        return None, f"expected text of at most {MAX_STRING:,} characters, found {len(raw):,} characters"
+    if isinstance(raw, str):
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError as exc:  # an unpaired surrogate: no file can hold it
+            return None, f"expected text a plan file can hold, found the character U+{ord(raw[exc.start]):04X}"
     reader = Reader(_Doc(None, {}, ""), refs)
     value = reader.value(spec, raw, (spec.key,))
     if value is _BAD:

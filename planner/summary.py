@@ -98,9 +98,31 @@ def sections(r: Results, precision: str = "bf16") -> list[Section]:
     return out
 
 
+# Characters that would act instead of show in a terminal or a document: C0/C1 controls (ESC
+# starts terminal escape sequences) and the bidirectional overrides of "Trojan Source"
+# (CVE-2021-42574). They are shown as escapes, e.g. \x1b.
+_BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written out (``\x1b``, ``\n``, ``\u202e``)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code <= 0x9F or ch in _BIDI:
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or
+                       (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def as_table(r: Results, precision: str = "bf16") -> str:
-    lines = [r.name, "=" * len(r.name)]
+    name = visible(r.name)
+    lines = [name, "=" * len(name)]
     for title, rows in sections(r, precision):
+        title = visible(title)
+        rows = [(visible(label), visible(value)) for label, value in rows]
         lines += ["", title, "-" * len(title)]
         width = max(len(label) for label, _ in rows)
         lines += [f"{label:<{width}}  {value}" for label, value in rows]
@@ -108,7 +130,10 @@ def as_table(r: Results, precision: str = "bf16") -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for a Markdown table cell or heading: one line, pipes and markup escaped."""
+    one_line = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return (visible(one_line).replace("\\", "\\\\").replace("|", "\\|")
+            .replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def as_markdown(r: Results, precision: str = "bf16") -> str:
@@ -117,6 +142,23 @@ def as_markdown(r: Results, precision: str = "bf16") -> str:
         lines += ["", f"## {_md(title)}", "", "| | |", "|---|---|"]
         lines += [f"| {_md(label.strip())} | {_md(value)} |" for label, value in rows]
     return "\n".join(lines) + "\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: one starting with = + - @ tab or a line
+    break gets a leading ' (OWASP, "CSV Injection"); plain numbers such as -3.5 stay as they are."""
+    if text.startswith(_FORMULA_START):
+        try:
+            if text[0] not in "+-":
+                raise ValueError(text)
+            float(text)
+            return text
+        except ValueError:
+            return "'" + text
+    return text
 
 
 def as_csv(r: Results, precision: str = "bf16") -> str:
@@ -129,5 +171,5 @@ def as_csv(r: Results, precision: str = "bf16") -> str:
     writer.writerow(["section", "figure", "value"])
     for title, rows in sections(r, precision):
         for label, value in rows:
-            writer.writerow([title, label.strip(), value])
+            writer.writerow([csv_cell(title), csv_cell(label.strip()), csv_cell(value)])
     return buf.getvalue()

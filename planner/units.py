@@ -101,6 +101,12 @@ UNITS = _build_table()
 _NUMBER = r"[-+]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY = re.compile(rf"^\s*({_NUMBER}|[-+]?inf|nan)\s*(.*?)\s*$", re.IGNORECASE)
 _PER_ACCELERATOR = re.compile(r"\s+per\s+(gpu|accelerator|chip|device)\s*$", re.IGNORECASE)
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?")
+
+
+def is_per_accelerator(text: str) -> bool:
+    """True when ``text`` ends with "per GPU" (or per accelerator, chip, device)."""
+    return bool(_PER_ACCELERATOR.search(str(text)))
 
 
 class UnitError(ValueError):
@@ -126,6 +132,11 @@ def parse(text: str, dim: str) -> tuple[float, str]:
     if not m:
         raise UnitError(f"a number with a unit of {describe(dim)}")
     num_text, unit = m.group(1), m.group(2)
+    if "," in num_text and not _THOUSANDS.fullmatch(num_text):
+        point = num_text.replace(",", ".") if num_text.count(",") == 1 and "." not in num_text else None
+        hint = f": write {point}" if point else ""
+        raise UnitError(f"a number with a decimal point, not a comma{hint} (a comma may only group thousands, "
+                        f"as in 1,000 or 12,500,000)")
     try:
         number = float(num_text.replace("_", "").replace(",", ""))
     except ValueError as exc:  # pragma: no cover - the regex admits only numbers

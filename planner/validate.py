@@ -22,7 +22,9 @@ def parse_format(value) -> int | None:
     if not isinstance(value, str) or not value.startswith("cluster-planner/"):
         return None
     tail = value.split("/", 1)[1]
-    return int(tail) if tail.isdigit() else None
+    digits = tail.lstrip("0") or "0"
+    # ASCII digits only (str.isdigit also takes '²'), and short: int() refuses over 4,300 digits
+    return int(digits) if tail.isascii() and tail.isdigit() and len(digits) <= 9 else None
 
 
 def check_format(doc: Document, raw: dict) -> list[Problem]:

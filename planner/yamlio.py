@@ -8,6 +8,9 @@ and dates. Tags such as ``!!python/object`` are refused, and so are anchors and 
 from __future__ import annotations
 
 import datetime as _dt
+import math
+import re
+import sys
 
 import yaml
 
@@ -126,10 +129,23 @@ def read_text(text: str, file: str = "<plan>") -> Document:
 
 
 def read_file(path) -> Document:
-    """Read a plan file; a missing, unreadable or oversized file is a PlanError too."""
+    """Read a plan file; a missing, unreadable, oversized or special file (a directory, named
+    pipe, socket or device: looked at, never opened) is a PlanError too."""
+    import os
+    import stat
+
+    from .atomic import kind_of
+
     name = str(path)
     try:
-        with open(path, "rb") as fh:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise PlanError([Problem(name, None, None, "", "a plan file", kind_of(st.st_mode))])
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):  # swapped for something else since the look
+                raise PlanError([Problem(name, None, None, "", "a plan file", kind_of(mode))])
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise PlanError([Problem(name, None, None, "", "a readable plan file", exc.strerror or str(exc))]) from None
@@ -193,20 +209,78 @@ def _convert(node, path, depth, marks, problems, file):
         problems.append(Problem(file, *where, format_path(path), f"text of at most {MAX_STRING:,} characters",
                                 f"{len(node.value):,} characters"))
         return None
-    tag = node.tag
-    try:
-        if tag == "tag:yaml.org,2002:str":
-            return node.value
-        if tag == "tag:yaml.org,2002:int":
-            return _constructor.construct_yaml_int(node)
-        if tag == "tag:yaml.org,2002:float":
-            return _constructor.construct_yaml_float(node)
-        if tag == "tag:yaml.org,2002:bool":
-            return _constructor.construct_yaml_bool(node)
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        value = _constructor.construct_yaml_timestamp(node)
-        return value.date() if isinstance(value, _dt.datetime) and node.value.strip().count(":") == 0 else value
-    except (ValueError, yaml.YAMLError):
-        problems.append(Problem(file, *where, format_path(path), "a valid value", repr(node.value)))
+    value, expected = _scalar(node)
+    if expected is not None:
+        problems.append(Problem(file, *where, format_path(path), expected, _short(node.value)))
         return None
+    return value
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_EXPECTED = {_INT: "a whole number", _FLOAT: "a number", "tag:yaml.org,2002:bool": "true or false",
+             "tag:yaml.org,2002:null": "nothing (null, ~ or an empty value)",
+             "tag:yaml.org,2002:timestamp": "a date like 2022-01-24 (or a time like 2022-01-24 10:30:00)"}
+_OCTAL = re.compile(r"[-+]?0[0-9_]+")  # YAML 1.1 reads 010 as 8 (and 09 as text)
+_HUGE = "a number below 1.8e308 (at most 308 digits), the largest this planner holds"
+_LONGEST_NUMBER = 330  # characters: 1.8e308 (the largest float) has 309 digits, plus signs and _
+
+
+def _short(text: str) -> str:
+    found = repr(text)
+    return found if len(found) <= 60 else found[:56] + "...'"
+
+
+def _scalar(node):
+    """(value, None), or (None, what was expected): YAML 1.1's surprises are refused, never guessed."""
+    tag, text = node.tag, node.value
+    if tag == "tag:yaml.org,2002:str":
+        return text, None
+    if tag in (_INT, _FLOAT):
+        if len(text) > _LONGEST_NUMBER:
+            return None, f"{_HUGE} (found {len(text):,} characters)"
+        if ":" in text:
+            return None, _sexagesimal(node)
+        if tag == _INT and _OCTAL.fullmatch(text):
+            plain = text.lstrip("+-").replace("_", "").lstrip("0") or "0"
+            sign = "-" if text.startswith("-") else ""
+            try:
+                reads = f": {text} would be {_construct(node)}"
+            except ValueError:  # 09 with an explicit !!int: not even octal
+                reads = ""
+            return None, (f"{sign}{plain} (a leading zero reads as octal in YAML 1.1{reads}); or quote it "
+                          f"('{text}') if it is text")
+    if tag == "tag:yaml.org,2002:null":
+        return (None, None) if text in ("", "~", "null", "Null", "NULL") else (None, _EXPECTED[tag])
+    try:
+        value = _construct(node)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, yaml.YAMLError):
+        return None, _EXPECTED.get(tag, "a valid value")
+    too_big = isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max
+    if too_big or isinstance(value, float) and math.isinf(value) and "inf" not in text.lower():
+        return None, _HUGE
+    if tag == "tag:yaml.org,2002:timestamp" and isinstance(value, _dt.datetime) and text.strip().count(":") == 0:
+        return value.date(), None
+    return value, None
+
+
+def _construct(node):
+    tag = node.tag
+    if tag == _INT:
+        return _constructor.construct_yaml_int(node)
+    if tag == _FLOAT:
+        return _constructor.construct_yaml_float(node)
+    if tag == "tag:yaml.org,2002:bool":
+        return _constructor.construct_yaml_bool(node)
+    return _constructor.construct_yaml_timestamp(node)
+
+
+def _sexagesimal(node) -> str:
+    try:
+        value = _construct(node)
+        reads = f"would read as the base-60 number {value:g}" if isinstance(value, float) else \
+            f"would read as the base-60 number {value}"
+    except (ValueError, TypeError, IndexError, OverflowError):
+        reads = "is a base-60 number in YAML 1.1"
+    return (f"a plain number: {node.value} {reads} (YAML 1.1); write the number you mean, a duration with a "
+            f"unit (e.g. 90 min), or quote it ('{node.value}') if it is text")

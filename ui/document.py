@@ -27,7 +27,9 @@ class FileChangedError(Exception):
 
 def _digest(path: Path | None) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+        if path is None or not path.is_file():  # a FIFO or device is never opened (it could block)
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 
@@ -157,7 +159,7 @@ class PlanDocument(QObject):
             return False
         return _digest(self._path) != self._disk
 
-    def save(self, path=None, overwrite_changed: bool = False) -> None:
+    def save(self, path=None, overwrite_changed: bool = False, overwrite_readonly: bool = False) -> None:
         """Save to ``path`` (or the current file); OSError if it fails, and the document stays
         modified. FileChangedError, and nothing written, if the current file changed on disk since
         it was read, unless ``overwrite_changed``: a newer file is never silently overwritten."""
@@ -167,7 +169,7 @@ class PlanDocument(QObject):
         if not overwrite_changed and self._path is not None and target.resolve() == self._path.resolve() \
                 and self.disk_changed():
             raise FileChangedError(str(target))
-        planner.save(self._plan, target)
+        planner.save(self._plan, target, overwrite_readonly=overwrite_readonly)
         self._path = target
         self._disk = _digest(target)
         self.undo_stack.setClean()

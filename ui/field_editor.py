@@ -147,8 +147,13 @@ class FieldEditor(QWidget):
         self._emit(data == "true" if self.spec.kind == "bool" and data is not None else data)
 
     def _on_text_changed(self) -> None:
-        if not self._setting:
-            self._emit(self.widget.toPlainText())
+        if self._setting:
+            return
+        value, error = parse_single(self.spec, self.widget.toPlainText())  # the loader's limits, here too
+        if error:
+            self._show_error(f"{self.spec.key}: {error}")
+            return
+        self._emit(value)
 
     def _on_line_finished(self) -> None:
         if self._setting:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget
 
 import planner
+from planner.atomic import ReadOnlyFileError
 from planner.errors import PlanError
 from planner.report import write_report
 from planner.summary import as_csv
@@ -26,7 +27,7 @@ from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
 from .recovery import RecoveryKeeper
-from .recovery import find as find_recovery
+from .recovery import scan as scan_recovery
 from .view_state import ViewState
 
 YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
@@ -262,28 +263,46 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_restore(self, found) -> bool:
+        """Restore one recovery copy (Yes) or discard it (No); a method so tests can answer it."""
         where = str(found.original) if found.original else "an unsaved plan"
+        index, count = self._recovery_position
+        which = f" (copy {index} of {count})" if count > 1 else ""
         answer = QMessageBox.question(
             self, "Restore unsaved edits?",
             f"Cluster Planner did not close normally. Unsaved edits of {where} (\"{found.plan.name}\"), "
-            f"written {found.written}, were kept.\nRestore them?",
+            f"written {found.written}, were kept{which}.\nRestore them? No discards this copy.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         return answer == QMessageBox.StandardButton.Yes
 
+    _recovery_position = (1, 1)
+
     def offer_recovery(self) -> bool:
-        """After a crash: offer the newest recovery copy; True if it was restored."""
-        found = find_recovery(self.recovery.folder.parent)
-        if not found:
-            return False
-        newest = found[0]
-        restored = self.ask_restore(newest)
-        if restored:
-            self.document.restore(newest.plan, newest.original)
+        """After a crash: offer each recovery copy in turn, newest first, until one is restored
+        (this window holds one plan). Copies restored or declined are deleted; the others stay
+        for the next start; unreadable ones are set aside. True if one was restored."""
+        result = scan_recovery(self.recovery.folder.parent)
+        notes = []
+        if result.set_aside:
+            n = len(result.set_aside)
+            notes.append(f"Set aside {n} unreadable recovery cop{'y' if n == 1 else 'ies'} in {result.folder}.")
+        restored = None
+        for index, item in enumerate(result.found, 1):
+            self._recovery_position = (index, len(result.found))
+            answer = self.ask_restore(item)
+            item.copy.unlink(missing_ok=True)  # restored (written again below) or declined
+            if answer:
+                restored = item
+                break
+        if restored is not None:
+            self.document.restore(restored.plan, restored.original)
             self.recovery.write_now()
-            self.statusBar().showMessage("Restored the unsaved edits; save to keep them.", 8000)
-        for item in found:
-            item.copy.unlink(missing_ok=True)
-        return restored
+            notes.insert(0, "Restored the unsaved edits; save to keep them.")
+            left = len(result.found) - result.found.index(restored) - 1
+            if left:
+                notes.append(f"{left} more unsaved cop{'y is' if left == 1 else 'ies are'} kept for the next start.")
+        if notes:
+            self.statusBar().showMessage(" ".join(notes), 15000)
+        return restored is not None
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -295,18 +314,37 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save plan", str(suggested), YAML_FILTER)
         return self._save_to(Path(path)) if path else False
 
+    def ask_overwrite_readonly(self, path) -> bool:
+        """Replace a read-only file or not (default: not); a method so tests can answer it."""
+        answer = QMessageBox.question(
+            self, "Overwrite read-only file?",
+            f"{path} is read-only.\nReplace it with this version anyway (it stays read-only)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _save_to(self, path: Path) -> bool:
+        options = {"overwrite_changed": False, "overwrite_readonly": False}
         try:
-            try:
-                self.document.save(path)
-            except FileChangedError:
-                if not self.ask_overwrite():
-                    self.statusBar().showMessage("Not saved: the file on disk is newer.", 8000)
-                    return False
-                self.document.save(path, overwrite_changed=True)
+            while True:
+                try:
+                    self.document.save(path, **options)
+                    break
+                except FileChangedError:
+                    if not self.ask_overwrite():
+                        self.statusBar().showMessage("Not saved: the file on disk is newer.", 8000)
+                        return False
+                    options["overwrite_changed"] = True
+                except ReadOnlyFileError:
+                    if options["overwrite_readonly"] or not self.ask_overwrite_readonly(path):
+                        self.statusBar().showMessage(f"Not saved: {path} is read-only.", 8000)
+                        return False
+                    options["overwrite_readonly"] = True
         except OSError as exc:
             self.show_error("Save failed", f"Could not save {path}: {exc.strerror or exc}.\n"
                                            "Nothing was written; your edits are still here.")
+            return False
+        except PlanError as exc:
+            self.show_error("Save failed", f"Could not save {path}:\n{exc}\nYour edits are still here.")
             return False
         _settings.add_recent_file(str(path))
         self.statusBar().showMessage(f"Saved {path}", 5000)

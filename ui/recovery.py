@@ -54,22 +54,82 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def find(folder: Path | None = None) -> list[Recovered]:
-    """Recovery copies left by processes that are gone, newest first; unreadable ones are skipped."""
+@dataclass(frozen=True)
+class Scan:
+    found: list  # Recovered copies to offer, newest first
+    set_aside: list  # malformed copies moved to the set-aside folder (nothing is deleted unread)
+    folder: Path  # where malformed copies go
+
+
+def _header(text: str) -> dict:
+    """The metadata of a copy; ValueError when its header is missing or malformed."""
+    if not text.startswith(HEADER):
+        raise ValueError("no recovery header")
+    meta = json.loads(text.split("\n", 1)[0][len(HEADER):])
+    if not isinstance(meta, dict):
+        raise ValueError("header is not a mapping")
+    pid, path, written = meta.get("pid"), meta.get("path"), meta.get("written", "")
+    if type(pid) is not int or not 0 < pid < 2**31:
+        raise ValueError(f"pid {pid!r}")
+    if not (path is None or isinstance(path, str) and path and "\0" not in path):
+        raise ValueError(f"path {path!r}")
+    if not isinstance(written, str):
+        raise ValueError(f"written {written!r}")
+    return meta
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def scan(folder: Path | None = None) -> Scan:
+    """Recovery copies left by processes that are gone, newest first. A copy that cannot be read
+    (malformed header, truncated, binary, not a plan) is moved aside, never offered nor fatal."""
     folder = (folder or state_dir()) / "recovery"
-    found = []
-    for copy in sorted(folder.glob("*.yaml"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []:
+    aside_folder = folder / "set-aside"
+    found, aside = [], []
+    copies = sorted(folder.glob("*.yaml"), key=_mtime, reverse=True) if folder.is_dir() else []
+    for copy in copies:
         try:
-            text = copy.read_text(encoding="utf-8")
-            meta = json.loads(text.splitlines()[0][len(HEADER):]) if text.startswith(HEADER) else {}
-            if _alive(int(meta.get("pid", 0))):
+            if not copy.is_file():
+                continue
+            text = copy.read_bytes().decode("utf-8")
+            meta = _header(text)
+            if _alive(meta["pid"]):
                 continue
             plan = planner.loads(text, str(copy))
-        except (OSError, ValueError, IndexError, PlanError):
+        except OSError:
+            continue  # gone meanwhile, or unreadable now: leave it for another time
+        except (ValueError, PlanError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            moved = _set_aside(copy, aside_folder)
+            if moved is not None:
+                aside.append(moved)
             continue
         original = Path(meta["path"]) if meta.get("path") else None
         found.append(Recovered(copy, plan, original, meta.get("written", "")))
-    return found
+    return Scan(found, aside, aside_folder)
+
+
+def _set_aside(copy: Path, aside_folder: Path) -> Path | None:
+    try:
+        aside_folder.mkdir(parents=True, exist_ok=True)
+        target = aside_folder / copy.name
+        n = 1
+        while target.exists():
+            target = aside_folder / f"{copy.stem}-{n}{copy.suffix}"
+            n += 1
+        os.replace(copy, target)
+        return target
+    except OSError:
+        return None
+
+
+def find(folder: Path | None = None) -> list[Recovered]:
+    """Recovery copies left by processes that are gone, newest first; unreadable ones set aside."""
+    return scan(folder).found
 
 
 class RecoveryKeeper(QObject):

@@ -159,11 +159,14 @@ def test_a_format_no_release_wrote_is_refused():
 
 
 def test_stale_temporaries_of_killed_saves_are_cleared(hand):
-    stale = hand.parent / ".hand.yaml.abc123.tmp"
-    fresh = hand.parent / ".hand.yaml.def456.tmp"
-    stale.write_text("half a pl")
-    fresh.write_text("a save in progress")
+    stale = hand.parent / ".hand.yaml.cluster-planner-save-abc123_x.tmp"
+    fresh = hand.parent / ".hand.yaml.cluster-planner-save-def456_x.tmp"
+    someone_elses = hand.parent / ".hand.yaml.abc123.tmp"  # no marker of ours: never touched
+    for path, text in ((stale, "half a pl"), (fresh, "a save in progress"), (someone_elses, "mine")):
+        path.write_text(text)
     old = os.stat(stale).st_mtime - 3600
-    os.utime(stale, (old, old))
+    for path in (stale, someone_elses):
+        os.utime(path, (old, old))
     planner.save(edit.replace_at(planner.load(hand), ("facility", "pue"), 1.5), hand)
     assert not stale.exists() and fresh.exists()
+    assert someone_elses.read_text() == "mine"
