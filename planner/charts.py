@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .units import best_unit
+
 STYLES = ("line", "step", "bars", "stacked-horizontal-bars", "marker", "vline")
 # Dates are drawn between 0001-01-01 and 9999-01-01: pyqtgraph's DateAxisItem limits its view to these
 DATE_AXIS_START = -62135596800.0
@@ -182,3 +184,10 @@ def drawable(xs, ys, notes: list[str], names=None, what: str = "points", positiv
     if clamped:
         notes.append(f"{which(clamped)}: beyond ±{LIMIT:.0e}, drawn clamped")
     return tuple(out_x), tuple(out_y), kept
+
+
+def unit_for(values, dim: str) -> tuple[str, float]:
+    """(display unit, SI per display unit) chosen for the largest finite value: a run under a
+    day in hours, power in MW or kW by magnitude."""
+    top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    return best_unit(top, dim)

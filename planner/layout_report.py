@@ -6,14 +6,12 @@ import time
 
 from . import catalog as _catalog
 from .model.cluster import phase_result
+from .perf.parts import PART_NAMES
 from .perf.predict import MEMORY_PARTS, STEP_PARTS, ranked_table
 from .units import format_quantity as q
 
 __all__ = ["MEMORY_PARTS", "PART_NAMES", "STEP_PARTS", "layout_rows", "layout_text"]
 
-PART_NAMES = {"memory_bound": "memory-bound ops", "tensor_comm": "tensor-parallel comm",
-              "pipeline_bubble": "pipeline bubble", "pipeline_comm": "pipeline transfers",
-              "data_comm_exposed": "gradient all-reduce", "optimizer": "optimizer step"}
 
 
 def layout_rows(plan, name: str | None, top: int):

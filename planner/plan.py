@@ -109,6 +109,9 @@ class Plan:
         return self.phase_index(name) if name is not None else len(self.phases) - 1
 
 
+__all__ = ["FORMAT", "KEY_ORDER", "RECOMPUTE", "TOPOLOGIES", "Dataset", "Facility", "ModelShape", "Network",
+           "NodeGroup", "Parallelism", "Phase", "Plan", "StorageTier", "TrainingWorkload", "Workload"]
+
 # The training section under its former name: plans and scripts written against it keep working.
 Workload = TrainingWorkload
 

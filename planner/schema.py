@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import units
+from .errors import Problem
 from .yamlio import Document
 
 MISSING = dataclasses.MISSING
@@ -74,9 +75,15 @@ def _kind_text(spec: Spec) -> str:
     return text
 
 
+def _dim(spec: Spec) -> str:
+    """The dimension of a quantity or map field (declaring one without it is our own bug)."""
+    assert spec.dim is not None, f"field {spec.key} has no dimension"
+    return spec.dim
+
+
 def _plain_kind_text(spec: Spec) -> str:
     if spec.kind == "quantity":
-        return units.describe(spec.dim)
+        return units.describe(_dim(spec))
     if spec.kind == "int":
         return "a whole number" + (" > 0" if spec.strict_min else " >= 0")
     if spec.kind == "number":
@@ -112,7 +119,7 @@ class Reader:
 
     def __init__(self, doc: Document, refs: dict | None = None):
         self.doc = doc
-        self.problems = []
+        self.problems: list[Problem] = []
         self.refs = refs  # kind -> known ids, to check references while reading
 
     def problem(self, path, expected: str, found: str = "") -> None:
@@ -242,7 +249,7 @@ class Reader:
         raise AssertionError(f"unknown kind {kind}")  # our own bug, not the user's
 
     def number(self, spec: Spec, raw: Any, path: tuple):
-        dim = spec.dim if spec.kind == "quantity" else "count"
+        dim = _dim(spec) if spec.kind == "quantity" else "count"
         if isinstance(raw, bool) or isinstance(raw, (dict, list)) or raw is None:
             self.problem(path, _kind_text(spec), _found(raw))
             return _BAD
@@ -413,7 +420,7 @@ def _value_to_data(spec: Spec, value):
     if spec.keywords and isinstance(value, str) and value in spec.keywords:
         return value
     if spec.kind == "quantity":
-        text = units.to_text(value, spec.dim, spec.display)
+        text = units.to_text(value, _dim(spec), spec.display)
         return f"{text} per GPU" if spec.per_gpu and isinstance(text, str) else text
     if spec.kind in ("int",):
         return int(value)
@@ -429,5 +436,5 @@ def _value_to_data(spec: Spec, value):
     if spec.kind == "table":
         return {v.id: to_data(v) for v in value}
     if spec.kind == "map":
-        return {k: units.to_text(v, spec.dim, spec.display) for k, v in value.items()}
+        return {k: units.to_text(v, _dim(spec), spec.display) for k, v in value.items()}
     return value

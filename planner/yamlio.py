@@ -140,12 +140,12 @@ def read_file(path) -> Document:
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise PlanError([Problem(name, None, None, "", "a plan file", kind_of(st.st_mode))])
+            raise PlanError([Problem(name, None, None, "", "a plan file", kind_of(st.st_mode) or "not a regular file")])
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             mode = os.fstat(fd).st_mode
             if not stat.S_ISREG(mode):  # swapped for something else since the look
-                raise PlanError([Problem(name, None, None, "", "a plan file", kind_of(mode))])
+                raise PlanError([Problem(name, None, None, "", "a plan file", kind_of(mode) or "not a regular file")])
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise PlanError([Problem(name, None, None, "", "a readable plan file", exc.strerror or str(exc))]) from None

@@ -4,7 +4,6 @@ editor (under "Custom hardware") and used like any other."""
 
 from __future__ import annotations
 
-import dataclasses
 from html import escape
 
 from PySide6.QtCore import Qt, Signal

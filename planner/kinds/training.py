@@ -425,3 +425,10 @@ def explain(plan, r, key: str, index: int):
                                ("Bound by", w.bound, ""),
                            ))
     return None
+
+
+def charts(plan, results, index: int) -> dict:
+    """Its chart descriptions (planner.charts), by key; numpy loads only when they are drawn."""
+    from .training_charts import charts as training_charts
+
+    return training_charts(plan, results, index)
