@@ -191,3 +191,8 @@ def unit_for(values, dim: str) -> tuple[str, float]:
     day in hours, power in MW or kW by magnitude."""
     top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
     return best_unit(top, dim)
+
+
+def blank(key: str, title: str, note: str) -> Chart:
+    """A chart with nothing to draw and the reason as its note (a plan that cannot be evaluated)."""
+    return Chart(key, title, Axis(), (Panel(Axis()),), notes=(note,))

@@ -46,9 +46,9 @@ class MainWindow(QMainWindow):
         self.editor = DesignEditor(document)
         self.dashboard = Dashboard(document, self.state)
         self.explain = ExplainPanel(document, self.state)
-        self.plots = PlotsPanel(document, self.dashboard)
+        self.plots = PlotsPanel(document, self.state)
         self.catalog = CatalogBrowser(document)
-        self.performance = PerformancePanel(document, self.dashboard)
+        self.performance = PerformancePanel(document, self.state)
 
         self.dashboard.add_side_panel("How it is computed", self.explain)
         self.tabs = QTabWidget()

@@ -31,10 +31,10 @@ from .chart_view import ChartView
 class PerformancePanel(QWidget):
     message = Signal(str)
 
-    def __init__(self, document, dashboard, parent=None):
+    def __init__(self, document, state, parent=None):
         super().__init__(parent)
         self.document = document
-        self.dashboard = dashboard
+        self.state = state
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setObjectName("performance_summary")
@@ -65,17 +65,17 @@ class PerformancePanel(QWidget):
         layout.addWidget(self.table, 3)
         self._rows = []
         document.results_ready.connect(self.refresh)
-        dashboard.selection_changed.connect(self._on_dashboard_selection_changed)
+        state.changed.connect(self._on_state_changed)
         self.refresh(document.results)
 
-    def _on_dashboard_selection_changed(self) -> None:
+    def _on_state_changed(self) -> None:
         self.refresh(self.document.results)
 
     def _workload_index(self, r) -> int | None:
-        """The dashboard's workload if it has a prediction, else the first that has one."""
+        """The selected workload if it has a prediction, else the first that has one."""
         if r is None or not r.workloads:
             return None
-        chosen = min(self.dashboard.selected_workload(), len(r.workloads) - 1)
+        chosen = min(self.state.workload, len(r.workloads) - 1)
         if r.workloads[chosen].predicted is not None:
             return chosen
         return next((i for i, w in enumerate(r.workloads) if w.predicted is not None), None)

@@ -9,40 +9,43 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from planner.chart_builders import charts_for
+from planner.charts import blank
 
 from .chart_view import ChartView
 
 KEYS = ("timeline", "scaling", "power", "time")  # shown here, in a 2 x 2 grid
+TITLES = {"timeline": "Build-out timeline", "scaling": "Training time against GPU count",
+          "power": "Power breakdown", "time": "Time breakdown"}
 
 
 class PlotsPanel(QWidget):
     refreshed = Signal()
 
-    def __init__(self, document, dashboard, parent=None):
+    def __init__(self, document, state, parent=None):
         super().__init__(parent)
         self.document = document
-        self.dashboard = dashboard
+        self.state = state
         self.views: dict[str, ChartView] = {}
         self._grid = QGridLayout(self)
         self.charts: dict = {}
         document.results_ready.connect(self.refresh)
-        dashboard.selection_changed.connect(self._on_dashboard_selection_changed)
-        if document.results is not None:
-            self.refresh(document.results)
+        state.changed.connect(self._on_state_changed)
+        self.refresh(document.results)
 
     @property
     def boxes(self) -> dict[str, ChartView]:
         """The plots by key, each with ``export(path)``."""
         return self.views
 
-    def _on_dashboard_selection_changed(self) -> None:
+    def _on_state_changed(self) -> None:
         self.refresh(self.document.results)
 
     def refresh(self, r) -> None:
-        if r is None:
-            return
-        self.charts = charts_for(self.document.plan, r, self.dashboard.selected_workload(),
-                                 self.dashboard.selected_precision())
+        if r is None:  # no figures of another plan: each plot says why it is empty
+            reason = self.document.failure or "The plan cannot be evaluated."
+            self.charts = {key: blank(key, TITLES[key], reason) for key in KEYS}
+        else:
+            self.charts = charts_for(self.document.plan, r, self.state.workload, self.state.precision)
         for n, key in enumerate(KEYS):
             chart = self.charts[key]
             if key in self.views:

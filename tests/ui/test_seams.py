@@ -48,6 +48,7 @@ def test_a_plan_the_model_cannot_evaluate_shows_no_figures_and_exports_refuse(wi
     window.new_from_preset("selene")
     window.document.recompute_now()
     assert window.dashboard.cards["gpus"].value.text() == "4,480"
+    assert window.plots.charts["timeline"].panels[0].series[0].y == (2240.0, 4480.0)
     # a plan built outside the checked edits (a script, a recovery copy) with a layout that cannot run
     plan = window.document.plan
     bad = edit.replace_at(plan, ("workloads", 0, "parallelism"),
@@ -60,6 +61,9 @@ def test_a_plan_the_model_cannot_evaluate_shows_no_figures_and_exports_refuse(wi
         assert card.value.text() == "—"
     assert "cannot-evaluate" in window.dashboard.warnings.item(0).text()
     assert "12,288" in window.explain.toPlainText()
+    for chart in window.plots.charts.values():  # every plot is emptied and says why
+        assert all(not panel.series for panel in chart.panels)
+        assert "12,288" in chart.notes[0]
     for fmt in ("json", "csv", "html"):
         assert window.export(tmp_path / f"out.{fmt}", fmt) is False
         assert not (tmp_path / f"out.{fmt}").exists()
@@ -67,3 +71,4 @@ def test_a_plan_the_model_cannot_evaluate_shows_no_figures_and_exports_refuse(wi
     window.document.undo_stack.undo()
     window.document.recompute_now()
     assert window.dashboard.cards["gpus"].value.text() == "4,480"
+    assert window.plots.charts["timeline"].panels[0].series[0].y == (2240.0, 4480.0)
