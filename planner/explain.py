@@ -99,6 +99,10 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
                                ("Energy", q(w.energy_j, "energy"), ""),
                                ("Carbon intensity", f"{ci:.3f} kg/kWh", "facility.carbon_intensity"),
                            ))
+    cards = evaluator_of(wl).cards(w)
+    if key in cards:  # a figure the kind shows but does not explain in detail
+        title, value, detail = cards[key]
+        return Explanation(key, f"{title} of {w.name}", value, detail or f"computed by the {w.kind} model", ())
     raise KeyError(key)
 
 

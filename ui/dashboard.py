@@ -32,7 +32,8 @@ CARDS = [
     ("opex", "Electricity per year"),
 ]
 
-WORKLOAD_CARDS = ("sustained", "time", "energy", "emissions")  # worded by the workload's kind
+WORKLOAD_CARDS = ("sustained", "time", "energy", "emissions")  # slots worded by the workload's kind
+CARD_TITLES = dict(CARDS)
 
 days = format_duration
 
@@ -229,7 +230,9 @@ class Dashboard(QWidget):
         c["opex"].set(f"{r.cost.opex_usd_per_year / 1e6:,.2f} M USD", q(r.cost.energy_per_year_j, "energy"))
         if r.workloads:
             w = r.workloads[min(self.selected_workload(), len(r.workloads) - 1)]
-            for key, (title, value, detail) in workload_cards(w).items():
+            cards = workload_cards(w)
+            for key in WORKLOAD_CARDS:  # a kind fills the slots it has figures for
+                title, value, detail = cards.get(key, (CARD_TITLES[key], "—", f"not for a {w.kind} workload"))
                 c[key].title.setText(title)
                 c[key].set(value, detail)
         else:

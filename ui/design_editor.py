@@ -31,8 +31,9 @@ CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fa
 LISTS = {"phases": Phase, "nodes": NodeGroup, "storage": StorageTier, "workloads": Workload}
 
 
-def class_at(path: tuple):
-    """The dataclass shown for a navigator path, or None for a list/group node."""
+def class_at(path: tuple, plan=None):
+    """The dataclass shown for a navigator path, or None for a list/group node. With the plan,
+    a workload's class is its kind's section (planner.kinds)."""
     if path == ("plan",):
         return Plan
     if path in (("network",), ("facility",)):
@@ -40,6 +41,8 @@ def class_at(path: tuple):
     if path and isinstance(path[-1], int):
         if path[0] == "catalog":
             return CATALOG_CLASSES[path[1]]
+        if plan is not None and path[-2] == "workloads" and path[-1] < len(plan.workloads):
+            return type(plan.workloads[path[-1]])
         return LISTS[path[-2]]
     return None
 
@@ -190,7 +193,7 @@ class DesignEditor(QWidget):
 
     def _show(self, path: tuple) -> None:
         self._path = path
-        cls = class_at(path)
+        cls = class_at(path, self.document.plan)
         plan = self.document.plan
         is_item = bool(path) and isinstance(path[-1], int)
         self.buttons["Add"].setEnabled(path[0] not in ("plan", "network", "facility") and path != ("catalog",))
@@ -230,7 +233,7 @@ class DesignEditor(QWidget):
 
     def _on_form_edited(self, attr: str, value) -> None:
         path = self._path
-        form = self._forms[class_at(path)]
+        form = self._forms[class_at(path, self.document.plan)]
         editor = form.editors.get(attr)
         key = f"{path}.{attr}"
         text = f"Set {editor.spec.key if editor else attr}"
@@ -313,7 +316,7 @@ class DesignEditor(QWidget):
             if prefix in self._items:
                 self._select(prefix)
                 rest = ".".join(str(p) for p in parts[n:])
-                cls = class_at(prefix)
+                cls = class_at(prefix, self.document.plan)
                 if rest and cls is not None:
                     editor = self._forms[cls].editor_for_key(rest)
                     if editor is not None:

@@ -76,9 +76,9 @@ class PerformancePanel(QWidget):
         if r is None or not r.workloads:
             return None
         chosen = min(self.state.workload, len(r.workloads) - 1)
-        if r.workloads[chosen].predicted is not None:
+        if getattr(r.workloads[chosen], "predicted", None) is not None:
             return chosen
-        return next((i for i, w in enumerate(r.workloads) if w.predicted is not None), None)
+        return next((i for i, w in enumerate(r.workloads) if getattr(w, "predicted", None) is not None), None)
 
     _stale = False
 

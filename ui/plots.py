@@ -46,6 +46,9 @@ class PlotsPanel(QWidget):
             self.charts = {key: blank(key, TITLES[key], reason) for key in KEYS}
         else:
             self.charts = charts_for(self.document.plan, r, self.state.workload, self.state.precision)
+            for key in KEYS:  # a workload kind draws the charts it has
+                if key not in self.charts:
+                    self.charts[key] = blank(key, TITLES[key], "Not drawn for this kind of workload.")
         for n, key in enumerate(KEYS):
             chart = self.charts[key]
             if key in self.views:

@@ -72,3 +72,31 @@ def test_a_plan_the_model_cannot_evaluate_shows_no_figures_and_exports_refuse(wi
     window.document.recompute_now()
     assert window.dashboard.cards["gpus"].value.text() == "4,480"
     assert window.plots.charts["timeline"].panels[0].series[0].y == (2240.0, 4480.0)
+
+
+def test_a_new_workload_kind_shows_in_every_panel(qtbot, tmp_path):
+    """The kind defined only in tests/planner/toy_kind.py: the window needs no change for it."""
+    from planner.kinds import KINDS, Kind, register
+    from tests.planner.test_new_kind import RSC_COPY
+    from tests.planner.toy_kind import CopyWorkload
+    from ui.app import build_window
+
+    register(Kind("copy", CopyWorkload, "tests.planner.toy_kind", "a copy across the fabric"))
+    try:
+        path = tmp_path / "copy.yaml"
+        path.write_text(RSC_COPY)
+        window = build_window(path)
+        qtbot.addWidget(window)
+        window.state.set(workload=3)
+        cards = window.dashboard.cards
+        assert cards["time"].title.text() == "Copy time" and cards["time"].value.text() == "25 s"
+        assert cards["sustained"].value.text() == "—" and "copy workload" in cards["sustained"].detail.text()
+        assert window.plots.charts["time"].title == "Copy time"
+        assert window.plots.charts["scaling"].notes == ("Not drawn for this kind of workload.",)
+        window.explain.show_key("time")
+        assert "Copy time of Copy the corpus" in window.explain.toPlainText()
+        window.editor._select(("workloads", 3))
+        form = window.editor.form(CopyWorkload)
+        assert form.editors["size_bytes"].widget.text() == "10 PB"
+    finally:
+        del KINDS["copy"]
