@@ -66,17 +66,35 @@ def reference() -> str:
     return "\n".join(out)
 
 
+def checks() -> str:
+    """The table of check codes (planner.validate.all_codes)."""
+    from .validate import all_codes
+
+    rows = ["| code | severity | meaning |", "|---|---|---|"]
+    for code, text in sorted(all_codes().items()):
+        severity, meaning = ("error", text[len("error: "):]) if text.startswith("error: ") else ("warning", text)
+        rows.append(f"| `{code}` | {severity} | {meaning} |")
+    return "\n".join(rows) + "\n"
+
+
 START, END = "<!-- format-reference:start -->", "<!-- format-reference:end -->"
+CHECKS_START, CHECKS_END = "<!-- checks:start -->", "<!-- checks:end -->"
+
+
+def _between(text: str, start: str, end: str, body: str) -> str:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}{end}{tail}"
 
 
 def write_readme(path: str = "README.md") -> None:
-    """Replace the reference between the markers in the README."""
+    """Replace the format reference and the table of checks between their markers in the README."""
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
+    text = _between(text, START, END, reference())
+    text = _between(text, CHECKS_START, CHECKS_END, checks())
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f"{head}{START}\n{reference()}{END}{tail}")
+        fh.write(text)
 
 
 if __name__ == "__main__":

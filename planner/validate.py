@@ -10,7 +10,7 @@ import difflib
 from .catalog import Catalog
 from .errors import Problem
 from .findings import Finding, error
-from .kinds import kind_of
+from .kinds import KINDS, kind_of
 from .model.context import CheckContext
 from .plan import FORMAT_VERSION, Plan
 from .schema import field_problems
@@ -41,6 +41,27 @@ def check_format(doc: Document, raw: dict) -> list[Problem]:
                                          f"or older); upgrade the planner",
                             f"cluster-planner/{version}, which is newer")]
     return []
+
+
+CODES = {
+    "bad-value": "error: a field's value outside what it accepts (a plan made by code or an edit)",
+    "no-phases": "error: a plan without phases",
+    "no-nodes": "error: no phase adds any nodes",
+    "duplicate-name": "error: two phases or two workloads with one name",
+    "unknown-id": "error: a catalog id that neither the built-in catalog nor the plan defines",
+    "unknown-phase": "error: a workload naming a phase the plan does not have",
+    "no-gpus-online": "error: a workload on a phase with no accelerators online",
+}
+
+
+def all_codes() -> dict[str, str]:
+    """Every check's stable code and what it means: the plan's, the cluster's and each kind's."""
+    from .model.warnings import CODES as CLUSTER
+
+    out = {**CODES, **CLUSTER}
+    for kind in KINDS.values():
+        out.update(getattr(kind.evaluator(), "CODES", {}))
+    return out
 
 
 def findings(plan: Plan, catalog: Catalog) -> list[Finding]:

@@ -50,6 +50,17 @@ CODES = {
                                       "more than 3%",
     "microbatches-not-whole": "error: the global batch does not split into whole microbatches",
     "interleave-without-pipeline": "error: an interleaved schedule with a single pipeline stage",
+    "interleave-does-not-divide": "error: the interleave does not divide the layers per pipeline stage",
+    "tensor-does-not-divide": "error: the tensor-parallel size does not divide the heads and the hidden size",
+    "pipeline-exceeds-layers": "error: more pipeline stages than layers",
+    "layout-without-shape": "error: a parallel layout without a model shape",
+    "prediction-without-shape": "error: mfu 'predicted' without a model shape",
+    "work-incomplete": "error: parameters without tokens, or tokens without parameters",
+    "work-missing": "error: no work: neither parameters and tokens, total_flops, nor a dataset",
+    "rates-conflict": "error: more than one of mfu, achieved_flops and token_rate",
+    "token-rate-without-work": "error: a token rate without parameters or total_flops",
+    "token-rate-without-tokens": "error: a token rate without tokens",
+    "precision-unsupported": "error: an accelerator online has no rate at the run's precision",
 }
 
 
