@@ -72,7 +72,11 @@ def findings(plan: Plan, catalog: Catalog) -> list[Finding]:
     out += _structure(plan) + _references(plan, catalog)
     if out:
         return out  # the checks below assume phases, nodes and catalog ids exist
-    needed = {plan.workload_phase(w) for w in plan.workloads if w.phase is None or w.phase in _names(plan)}
+    phase_names = {p.name for p in plan.phases}
+    index_of = {p.name: i for i, p in reversed(list(enumerate(plan.phases)))}
+    last = len(plan.phases) - 1
+    needed = {index_of[w.phase] if w.phase is not None else last for w in plan.workloads
+              if w.phase is None or w.phase in phase_names}
     online = _online(plan, catalog, needed)
     names = set()
     for i, w in enumerate(plan.workloads):
@@ -80,11 +84,11 @@ def findings(plan: Plan, catalog: Catalog) -> list[Finding]:
         if w.name in names:
             out.append(error("duplicate-name", path + ("name",), "a workload name used once", f"'{w.name}' again"))
         names.add(w.name)
-        if w.phase is not None and w.phase not in _names(plan):
+        if w.phase is not None and w.phase not in phase_names:
             out.append(error("unknown-phase", path + ("phase",),
                              "one of the phase names: " + ", ".join(p.name for p in plan.phases), f"'{w.phase}'"))
             continue
-        index = plan.workload_phase(w)
+        index = index_of[w.phase] if w.phase is not None else last
         gpus, per_node, accelerators = online[index]
         if gpus == 0:
             out.append(error("no-gpus-online", path + ("phase",),
@@ -94,10 +98,6 @@ def findings(plan: Plan, catalog: Catalog) -> list[Finding]:
         ctx = CheckContext(plan, catalog, i, w, index, gpus, per_node, accelerators, path)
         out += kind_of(w).evaluator().check(ctx)
     return out
-
-
-def _names(plan: Plan) -> set:
-    return {p.name for p in plan.phases}
 
 
 def _structure(plan: Plan) -> list[Finding]:
