@@ -22,6 +22,7 @@ CODES = {
     "price-unknown": "components without a price: capex is incomplete",
     "layout-does-not-fit": "the parallel layout needs more accelerator memory than there is",
     "layout-leaves-gpus-idle": "tensor x pipeline x data uses fewer accelerators than the run has",
+    "failures-prevent-progress": "failures arrive faster than the run recovers from them: it never finishes",
 }
 
 
@@ -73,6 +74,12 @@ def workload_warnings(index: int, w: WorkloadResult, phase: PhaseResult) -> list
         out.append(Warning("layout-leaves-gpus-idle",
                            f"{w.name}: layout {pr.layout.text()} uses {pr.gpus_used:,} of {w.gpus:,} accelerators",
                            path + ".parallelism"))
+    if pr is not None and pr.failures.progress_impossible:
+        f = pr.failures
+        out.append(Warning("failures-prevent-progress",
+                           f"{w.name}: never finishes on {pr.gpus_used:,} accelerators: {f.reason()}. Use at most "
+                           f"{int(f.max_gpus):,} accelerators (workload gpus), or write checkpoints faster (storage "
+                           f"write bandwidth)", path + ".gpus"))
     if w.mfu > MFU_PUBLISHED_MAX:
         out.append(Warning("mfu-above-published",
                            f"{w.name}: MFU {w.mfu:.0%} is above the {MFU_PUBLISHED_MAX:.0%} that published large "
