@@ -38,8 +38,8 @@ def layout_text(plan, name: str | None, top: int) -> tuple[str, int]:
     w, ranking, seconds = found
     rows = ranking.rows
     lines = [f"{w.name}: {ranking.searched:,} layouts searched in {seconds * 1e3:.0f} ms; best {len(rows)}:", ""]
-    if ranking.truncated:
-        lines[-1:] = [f"Note: {ranking.note}.", ""]
+    if ranking.search_truncated:
+        lines[-1:] = [f"Note: {ranking.search_note}.", ""]
     head = f"{'#':>3}  {'layout':<30} {'GPUs':>7} {'step':>9} {'MFU':>6} {'tokens/s':>11} {'memory':>9}  limited by"
     lines += [head, "-" * len(head)]
     best = rows[0]["step_time_s"] if rows else 0

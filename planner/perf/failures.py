@@ -67,14 +67,14 @@ def max_gpus_for_progress(parameters: float, write_bandwidth: float,
     if rate == 0 or rate == INF:
         return INF if rate == 0 else 0.0
     delta = _checkpoint_write_s(parameters, write_bandwidth)
-    half = math.sqrt(delta / 2)
-    min_mtbf = ((half + math.sqrt(delta / 2 + 4 * _positive(restart_s))) / 2) ** 2
-    return 3600.0 / (rate * min_mtbf) if min_mtbf > 0 else INF
+    min_mtbf = ((math.sqrt(delta / 2) + math.sqrt(delta / 2 + 4 * _positive(restart_s))) / 2) ** 2
+    product = rate * min_mtbf
+    return 3600.0 / product if product > 0 else INF
 
 
 def _checkpoint_write_s(parameters: float, write_bandwidth: float) -> float:
     bandwidth = write_bandwidth if write_bandwidth > 0 else C.DEFAULT_CHECKPOINT_BANDWIDTH  # NaN, 0: none given
-    return _positive(parameters) * (C.BYTES_WEIGHTS + C.BYTES_OPTIMIZER) / bandwidth
+    return _positive(_positive(parameters) * (C.BYTES_WEIGHTS + C.BYTES_OPTIMIZER) / bandwidth)
 
 
 def failures(train_s: float, gpus: int, parameters: float, write_bandwidth: float,
@@ -82,19 +82,21 @@ def failures(train_s: float, gpus: int, parameters: float, write_bandwidth: floa
     """The run's time with failures. Zero, negative or NaN inputs count as none (no training time,
     no accelerators, no failures); an infinite training time stays infinite."""
     train_s, gpus, restart_s = _positive(train_s), _positive(gpus), _positive(restart_s)
-    rate = _positive(rate_per_gpu_hour) * gpus
+    rate = _positive(_positive(rate_per_gpu_hour) * gpus)
     mtbf = 3600.0 / rate if rate > 0 else INF
     ckpt_bytes = _positive(parameters) * (C.BYTES_WEIGHTS + C.BYTES_OPTIMIZER)
     delta = _checkpoint_write_s(parameters, write_bandwidth)
     limit = max_gpus_for_progress(parameters, write_bandwidth, rate_per_gpu_hour, restart_s)
     if mtbf == INF:  # no failures: no checkpoints needed for them, nothing lost
         return FailureResult(mtbf, ckpt_bytes, delta, INF, 0.0, 0.0, 1.0, train_s, restart_s, False, limit)
-    tau = math.sqrt(2 * delta * mtbf)
-    overhead = math.sqrt(delta / (2 * mtbf))  # delta / tau, without 0/0 when delta is 0
+    tau = _positive(math.sqrt(2 * delta * mtbf))  # NaN (an infinite write times a zero MTBF) counts as 0
     loss_per_failure = tau / 2 + restart_s
-    if loss_per_failure >= mtbf:  # the job cannot make progress: it never finishes
+    goodput = 0.0
+    if loss_per_failure < mtbf:
+        overhead = math.sqrt(delta / (2 * mtbf))  # delta / tau, without 0/0 when delta is 0
+        goodput = (1 - loss_per_failure / mtbf) / (1 + overhead)
+    if not goodput > 0:  # each failure costs at least the time between failures: the job never finishes
         return FailureResult(mtbf, ckpt_bytes, delta, tau, INF, INF, 0.0, INF, restart_s, True, limit)
-    goodput = (1 - loss_per_failure / mtbf) / (1 + overhead)
     total = train_s / goodput
     return FailureResult(
         mtbf_s=mtbf,

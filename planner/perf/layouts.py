@@ -70,7 +70,8 @@ class SearchSpace:
         if not self.truncated:
             return ""
         return (f"search cut to {self.considered:,} of {self.possible:,} candidate layouts "
-                f"({100 * self.considered / self.possible:.2g}%) to stay within {self.budget:,}: " + "; ".join(self.how))
+                f"({100 * self.considered / self.possible:.2g}%) to stay within {self.budget:,}: "
+                + "; ".join(self.how))
 
 
 class _Counter:
@@ -92,15 +93,16 @@ class _Counter:
         return sizes[np.maximum(i, 0)], i >= 0
 
     def counts(self, tensors, pipelines) -> np.ndarray:
-        """Candidates of every (t, p): an array of len(tensors) x len(pipelines)."""
-        t = np.asarray(tensors, dtype=np.int64)[:, None]
-        p = np.asarray(pipelines, dtype=np.int64)[None, :]
+        """Candidates of every (t, p): an array of len(tensors) x len(pipelines), one row at a time
+        (memory: the result and a few rows)."""
+        p = np.asarray(pipelines, dtype=np.int64)
         nv = self.n_interleaves(p)
-        out = np.zeros((t.shape[0], p.shape[1]), dtype=np.int64)
-        for m in self.data:
-            d, ok = self._data(m, t, p)
-            n = (1 + nv * ((self.batch // (d * m)) % p == 0)) * np.where(d > 1, len(ZERO_STAGES), 1)
-            out += np.where(ok, n, 0)
+        out = np.zeros((len(tensors), len(p)), dtype=np.int64)
+        for row, t in enumerate(tensors):
+            for m in self.data:
+                d, ok = self._data(m, np.int64(t), p)
+                n = (1 + nv * ((self.batch // (d * m)) % p == 0)) * np.where(d > 1, len(ZERO_STAGES), 1)
+                out[row] += np.where(ok, n, 0)
         return out * self.n_rc
 
     def build(self, tensors, pipelines, recompute: tuple[str, ...]) -> dict[str, np.ndarray]:

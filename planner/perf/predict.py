@@ -241,10 +241,10 @@ class Ranking:
     Unpacks as (rows, searched)."""
 
     rows: list
-    searched: int
-    possible: int
-    truncated: bool
-    note: str  # how the search was cut ('' when it was not)
+    searched: int  # layouts evaluated
+    candidates_possible: int  # layouts of the full search space
+    search_truncated: bool  # the search was cut to stay within its budget
+    search_note: str  # how it was cut, in words ('' when it was not)
 
     def __iter__(self):
         return iter((self.rows, self.searched))
