@@ -2,22 +2,31 @@
 
     python benchmarks/bench_layouts.py
 
-GPT-3 175B on 4,096 A100 (512 DGX A100): every valid layout evaluated by the vectorised model
-(numpy over the candidate set), next to the scalar path (the same model called once per
-candidate), in candidates per second (goal: all layouts in under 5 s).
+1. GPT-3 175B on 4,096 A100 (512 DGX A100): every valid layout evaluated by the vectorised
+   model (numpy over the candidate set), next to the scalar path (the same model called once
+   per candidate), in candidates per second (goal: all layouts in under 5 s).
+2. A 10,000-layer model on 1,000,000 H100 (125,000 DGX H100), the plan limit on layers.
+3. One custom 720,720-accelerator node (a catalog system with ``accelerators: 720720``), with
+   a shape whose sizes have many divisors: tens of millions of candidates before the budget.
+
+For 2 and 3: the search (count, build, evaluate, rank) and a whole ``planner.evaluate`` of the
+plan, each with its time and peak Python memory (tracemalloc), and how far the search was cut
+(goal: a few seconds and memory bounded by the candidate budget, whatever the plan's sizes).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.perf.layouts import enumerate_layouts  # noqa: E402
-from planner.perf.predict import rank, run_model  # noqa: E402
+import planner  # noqa: E402
+from planner.perf.layouts import CANDIDATE_BUDGET, enumerate_layouts  # noqa: E402
+from planner.perf.predict import rank, run_model, search  # noqa: E402
 from planner.perf.step import Machine, Shape, parameters_of  # noqa: E402
 
 A100 = Machine(gpus=4096, gpus_per_node=8, peak_flops=312e12, memory_bytes=80e9, memory_bandwidth=2039e9,
@@ -25,8 +34,41 @@ A100 = Machine(gpus=4096, gpus_per_node=8, peak_flops=312e12, memory_bytes=80e9,
 GPT3 = Shape(96, 12288, 96, 2048, 51200, parameters_of(96, 12288, 2048, 51200))
 BATCH = 1536
 
+H100 = dict(peak_flops=989e12, memory_bytes=80e9, memory_bandwidth=3350e9, scale_up_bandwidth=450e9,
+            scale_out_bandwidth=50e9)
+DEEP = Shape(10_000, 4096, 32, 2048, 51200, parameters_of(10_000, 4096, 2048, 51200))
+WIDE = Shape(10_000, 720_720, 55_440, 2048, 51200, parameters_of(10_000, 720_720, 2048, 51200))
+PLANS = {
+    "10,000-layer model on 1,000,000 H100": """
+name: deep
+phases: [{name: A, nodes: [{system: dgx-h100, count: 125000}]}]
+workloads:
+  - {name: w, model: {layers: 10000, hidden: 4096, heads: 32}, tokens: 1e12}
+""",
+    "one custom 720,720-GPU node": """
+name: wide
+catalog:
+  systems:
+    huge: {accelerator: h100-sxm, accelerators: 720720, max_power: 10 MW}
+phases: [{name: A, nodes: [{system: huge, count: 1}]}]
+workloads:
+  - {name: w, model: {layers: 10000, hidden: 720720, heads: 55440}, tokens: 1e12, global_batch: 720720}
+""",
+}
 
-def main() -> None:
+
+def measured(fn):
+    """(result, seconds, peak bytes traced) of fn()."""
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    out = fn()
+    seconds = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return out, seconds, peak
+
+
+def gpt3() -> None:
     t0 = time.perf_counter()
     layouts = enumerate_layouts(GPT3, BATCH, A100.gpus, A100.gpus_per_node)
     t1 = time.perf_counter()
@@ -48,6 +90,36 @@ def main() -> None:
           f"(*{sample:,} timed, scaled to all)")
     print(f"  total search           {1e3 * (t2 - t0):8.1f} ms (goal: < 5 s)")
     print(f"  best: {best}, step {parts['step_time_s'][order[0]]:.2f} s")
+    (_, _, _, space), seconds, peak = measured(lambda: search(GPT3, BATCH, A100))
+    print(f"  search with the ties' fewer-replica layouts: {space.considered:,} layouts, {1e3 * seconds:.1f} ms, "
+          f"peak {peak / 1e6:.1f} MB")
+
+
+def large(title: str, shape: Shape, batch: int, machine: Machine) -> None:
+    (layouts, parts, order, space), seconds, peak = measured(lambda: search(shape, batch, machine))
+    i = int(order[0])
+    best = " ".join(f"{c}{int(layouts[k][i])}" for c, k in zip("tpdmvz", ("tensor", "pipeline", "data", "microbatch",
+                                                                        "interleave", "zero"), strict=True))
+    print(f"{title}: search")
+    print(f"  {space.considered:,} of {space.possible:,} candidates evaluated (budget {CANDIDATE_BUDGET:,}), "
+          f"{seconds:.2f} s, peak {peak / 1e6:.0f} MB")
+    print(f"  {space.note or 'not cut'}")
+    print(f"  best: {best} on {int(parts['gpus_used'][i]):,} accelerators, step {parts['step_time_s'][i]:.2f} s"
+          + ("" if parts["fits"][i] else " (no layout fits)"))
+    plan = planner.loads(PLANS[title])
+    result, seconds, peak = measured(lambda: planner.evaluate(plan))
+    pr = result.workloads[0].predicted
+    print(f"  planner.evaluate of the plan: {seconds:.2f} s, peak {peak / 1e6:.0f} MB; "
+          f"{pr.searched:,} layouts, layout {pr.layout.text()} on {pr.gpus_used:,}")
+
+
+def main() -> None:
+    gpt3()
+    print()
+    # global batch: the default of about 4M tokens (predict.batch_of), 2,048 sequences of 2,048
+    large("10,000-layer model on 1,000,000 H100", DEEP, 2048, Machine(gpus=1_000_000, gpus_per_node=8, **H100))
+    print()
+    large("one custom 720,720-GPU node", WIDE, 720_720, Machine(gpus=720_720, gpus_per_node=720_720, **H100))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ __all__ = ["MEMORY_PARTS", "PART_NAMES", "STEP_PARTS", "layout_rows", "layout_te
 
 
 def layout_rows(plan, name: str | None, top: int):
-    """(workload, rows, searched, seconds) for the named workload, or the first with a model shape."""
+    """(workload, Ranking, seconds) for the named workload, or the first with a model shape."""
     candidates = [w for w in plan.workloads if w.model is not None and (name is None or w.name == name)]
     if not candidates:
         return None
@@ -25,8 +25,8 @@ def layout_rows(plan, name: str | None, top: int):
     phase = phase_result(plan, cat, index)
     gpus = w.gpus if w.gpus is not None else phase.gpus
     t0 = time.perf_counter()
-    rows, searched = ranked_table(plan, cat, w, index, phase, gpus, top)
-    return w, rows, searched, time.perf_counter() - t0
+    ranking = ranked_table(plan, cat, w, index, phase, gpus, top)
+    return w, ranking, time.perf_counter() - t0
 
 
 def layout_text(plan, name: str | None, top: int) -> tuple[str, int]:
@@ -35,8 +35,11 @@ def layout_text(plan, name: str | None, top: int) -> tuple[str, int]:
         names = ", ".join(w.name for w in plan.workloads if w.model is not None) or "none"
         return (f"cluster-planner: no workload {'named ' + repr(name) + ' ' if name else ''}with a model shape "
                 f"(model: {{layers, hidden, heads}}); workloads with one: {names}\n", 1)
-    w, rows, searched, seconds = found
-    lines = [f"{w.name}: {searched:,} layouts searched in {seconds * 1e3:.0f} ms; best {len(rows)}:", ""]
+    w, ranking, seconds = found
+    rows = ranking.rows
+    lines = [f"{w.name}: {ranking.searched:,} layouts searched in {seconds * 1e3:.0f} ms; best {len(rows)}:", ""]
+    if ranking.search_truncated:
+        lines[-1:] = [f"Note: {ranking.search_note}.", ""]
     head = f"{'#':>3}  {'layout':<30} {'GPUs':>7} {'step':>9} {'MFU':>6} {'tokens/s':>11} {'memory':>9}  limited by"
     lines += [head, "-" * len(head)]
     best = rows[0]["step_time_s"] if rows else 0
@@ -47,5 +50,6 @@ def layout_text(plan, name: str | None, top: int) -> tuple[str, int]:
                      f"{r['mfu']:>6.1%} {r['tokens_per_s']:>11,.0f} {q(r['memory_per_gpu_bytes'], 'bytes'):>9}  "
                      f"{PART_NAMES.get(r['dominant'], r['dominant'])} "
                      f"{r['parts'][r['dominant'] + '_s'] / r['step_time_s']:.0%}{slower}{fits}")
-    lines += ["", "layout: t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage, recompute"]
+    lines += ["", "layout: t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage, recompute",
+              "ranking: layouts that fit first; within 1% of the best step time, the fewest accelerators first"]
     return "\n".join(lines) + "\n", 0

@@ -128,10 +128,14 @@ class PerformancePanel(QWidget):
     def _fill_table(self, index: int) -> None:
         plan = self.document.plan
         found = layout_rows(plan, plan.workloads[index].name, 12)
-        rows, searched = (found[1], found[2]) if found else ([], 0)
+        ranking = found[1] if found else None
+        rows, searched = (ranking.rows, ranking.searched) if ranking else ([], 0)
         self._rows = rows
+        cut = (f" <span style='color:#b35900'>{escape(ranking.search_note)}.</span>"
+               if ranking is not None and ranking.search_truncated else "")
         self.search_label.setText(f"<b>Layout search</b>: the best {len(rows)} of {searched:,} valid layouts "
-                                  "(t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage)")
+                                  "(t tensor, p pipeline, d data, m microbatch, v interleave, z ZeRO stage); "
+                                  f"within 1% of the best step, fewer accelerators first.{cut}")
         headers = ["Layout", "GPUs", "Step", "MFU", "Tokens/s", "Memory/GPU", "Fits", "Limited by"]
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)

@@ -43,6 +43,7 @@ CODES = {
     "mfu-above-published": "an MFU above what any published large run reached",
     "layout-does-not-fit": "the parallel layout needs more accelerator memory than there is",
     "layout-leaves-gpus-idle": "tensor x pipeline x data uses fewer accelerators than the run has",
+    "failures-prevent-progress": "failures arrive faster than the run recovers from them: it never finishes",
     "tensor-spans-nodes": "tensor parallelism wider than a node's scale-up domain (costed over the fabric)",
     "layout-exceeds-gpus": "error: tensor x pipeline x data needs more accelerators than the run has",
     "achieved-above-peak": "error: an achieved FLOP/s or token rate above the accelerators' peak",
@@ -326,6 +327,12 @@ def warnings(index: int, w: TrainingResult, phase: PhaseResult, workload) -> lis
         out.append(Warning("layout-leaves-gpus-idle",
                            f"{w.name}: layout {pr.layout.text()} uses {pr.gpus_used:,} of {w.gpus:,} accelerators",
                            path + ".parallelism"))
+    if pr is not None and pr.failures.progress_impossible:
+        f = pr.failures
+        out.append(Warning("failures-prevent-progress",
+                           f"{w.name}: never finishes on {pr.gpus_used:,} accelerators: {f.reason()}. Use at most "
+                           f"{int(f.max_gpus):,} accelerators (workload gpus), or write checkpoints faster (storage "
+                           f"write bandwidth)", path + ".gpus"))
     if w.mfu > MFU_PUBLISHED_MAX:
         out.append(Warning("mfu-above-published",
                            f"{w.name}: MFU {w.mfu:.0%} is above the {MFU_PUBLISHED_MAX:.0%} that published large "

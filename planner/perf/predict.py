@@ -3,19 +3,23 @@ or the best of all layouts (``parallelism: auto``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import constants as C
 from .failures import FailureResult, failures
-from .layouts import enumerate_layouts
+from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate, parameters_of
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "pipeline_bubble_s", "pipeline_comm_s",
               "data_comm_exposed_s", "optimizer_s")
 MEMORY_PARTS = ("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes")
 DEFAULT_BATCH_TOKENS = 4 * 2**20  # ~4M tokens per step, as Llama 2 and 3 (used when global_batch is absent)
+# Step times this close to the best are a tie, won by the layout using the fewest accelerators:
+# 1% is below the model's own error (within 15% of Megatron's Table 1), so a layout on 16 times
+# the accelerators for a 0.5% shorter step is not a better answer.
+STEP_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class Prediction:
     expected_interruptions: float
     goodput: float
     time_s: float  # with failures
+    candidates_possible: int = 1  # layouts of the full search space (searched when not cut)
+    search_truncated: bool = False  # the search was cut to stay within its budget
+    search_note: str = ""  # how it was cut, in words
 
 
 def shape_of(workload) -> Shape:
@@ -101,18 +108,61 @@ def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict) -> dict
                     layouts["sequence_parallel"])
 
 
-def rank(parts: dict) -> np.ndarray:
-    """Candidate indexes, fastest first; layouts that fit in memory before those that do not."""
-    return np.lexsort((parts["step_time_s"], ~parts["fits"]))
+def rank(parts: dict, tolerance: float = STEP_TOLERANCE) -> np.ndarray:
+    """Candidate indexes, best first:
+
+    1. layouts that fit in memory before those that do not;
+    2. among the first group, those within ``tolerance`` of its shortest step time (a tie) come
+       first, fewest accelerators first (the highest MFU), then by step time;
+    3. then every other layout by step time.
+    """
+    step, fits = parts["step_time_s"], parts["fits"]
+    tie = _ties(parts, tolerance)
+    used = np.where(tie, parts["gpus_used"], 0)
+    return np.lexsort((step, used, ~tie, ~fits))
 
 
-def search(shape: Shape, batch: int, machine: Machine):
-    """Every valid layout evaluated at once (numpy), and their order, best first. With flash
-    attention, selective recomputation is the same as none and is not searched."""
+def _ties(parts: dict, tolerance: float) -> np.ndarray:
+    """Which candidates tie for the best step time (of those that fit, if any do)."""
+    step, fits = parts["step_time_s"], parts["fits"]
+    if len(step) == 0:
+        return np.zeros(0, dtype=bool)
+    group = fits if fits.any() else np.ones_like(fits)
+    return group & (step <= step[group].min() * (1 + tolerance))
+
+
+def search(shape: Shape, batch: int, machine: Machine, budget: int = CANDIDATE_BUDGET):
+    """Every valid layout (within the budget: layouts.search_space) evaluated at once (numpy),
+    their order, best first, and the space searched. With flash attention, selective
+    recomputation is the same as none and is not searched."""
     recompute = ("none", "full") if shape.flash_attention else ("none", "selective", "full")
-    layouts = enumerate_layouts(shape, batch, machine.gpus, machine.gpus_per_node, recompute)
+    space = search_space(shape, batch, machine.gpus, machine.gpus_per_node, len(recompute), budget)
+    layouts = layouts_of(shape, batch, machine.gpus, space, recompute)
     parts = run_model(shape, batch, machine, layouts)
-    return layouts, parts, rank(parts)
+    # the layouts that tie for best again with fewer replicas (layouts.py), fastest first
+    ties = np.flatnonzero(_ties(parts, STEP_TOLERANCE))
+    ties = ties[np.argsort(parts["step_time_s"][ties], kind="stable")]
+    more, wanted = fewer_replicas(layouts, ties, batch, budget - space.considered)
+    if len(more["data"]):
+        more_parts = run_model(shape, batch, machine, more)
+        layouts = {k: np.concatenate((layouts[k], more[k])) for k in layouts}
+        parts = {k: np.concatenate((v, more_parts[k])) if isinstance(v, np.ndarray) else v for k, v in parts.items()}
+    added = len(more["data"])
+    how = space.how + ((f"{added:,} of the {wanted:,} layouts with fewer data-parallel replicas next to the best",)
+                       if added < wanted else ())
+    space = replace(space, considered=space.considered + added, possible=space.possible + wanted, how=how)
+    return layouts, parts, rank(parts), space
+
+
+def tokens_of(workload, shape: Shape) -> float:
+    """The run's training tokens. Without a token count but with total_flops, from the model
+    FLOPs convention total = 6 x parameters x tokens (Kaplan et al. 2020; PaLM appendix B):
+    tokens = total_flops / (6 x parameters)."""
+    if workload.tokens:
+        return workload.tokens
+    if workload.total_flops and shape.parameters > 0:
+        return workload.total_flops / (6 * shape.parameters)
+    return 0.0
 
 
 def _pick(layouts: dict, parts: dict, i: int) -> tuple[Layout, dict]:
@@ -130,20 +180,19 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
     batch = batch_of(workload)
     machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
     if workload.parallelism == "auto" or workload.parallelism is None:
-        layouts, parts, order = search(shape, batch, machine)
+        layouts, parts, order, space = search(shape, batch, machine)
         if len(order) == 0:
             return None
         layout, row = _pick(layouts, parts, int(order[0]))
-        searched = len(order)
     else:
         layouts = stated_layout(workload, shape, gpus)
         parts = run_model(shape, batch, machine, layouts)
         layout, row = _pick(layouts, parts, 0)
-        searched = 1
-    return _prediction(shape, batch, machine, layout, row, searched, workload.tokens or 0.0, write_bandwidth)
+        space = SearchSpace(layouts["tensor"], layouts["pipeline"], 1, 1)
+    return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth)
 
 
-def _prediction(shape, batch, machine, layout: Layout, row: dict, searched: int, tokens: float,
+def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchSpace, tokens: float,
                 write_bandwidth: float) -> Prediction:
     used = layout.tensor * layout.pipeline * layout.data
     step = row["step_time_s"]
@@ -155,7 +204,7 @@ def _prediction(shape, batch, machine, layout: Layout, row: dict, searched: int,
     others = {k: v for k, v in step_parts.items() if k != "matmul_s"}
     return Prediction(
         layout=layout,
-        searched=searched,
+        searched=space.considered,
         gpus_used=used,
         global_batch=batch,
         steps=steps,
@@ -175,16 +224,34 @@ def _prediction(shape, batch, machine, layout: Layout, row: dict, searched: int,
         expected_interruptions=fail.expected_interruptions,
         goodput=fail.goodput,
         time_s=fail.time_s,
+        candidates_possible=space.possible,
+        search_truncated=space.truncated,
+        search_note=space.note,
     )
 
 
-def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int = 10) -> tuple[list, int]:
-    """The best ``top`` layouts of a workload, each a dict with its layout, step parts, memory
-    and why it wins or loses (its dominant overhead). Returns (rows, layouts searched)."""
+@dataclass(frozen=True)
+class Ranking:
+    """A layout search's best rows, how many layouts it evaluated and how many there were.
+    Unpacks as (rows, searched)."""
+
+    rows: list
+    searched: int  # layouts evaluated
+    candidates_possible: int  # layouts of the full search space
+    search_truncated: bool  # the search was cut to stay within its budget
+    search_note: str  # how it was cut, in words ('' when it was not)
+
+    def __iter__(self):
+        return iter((self.rows, self.searched))
+
+
+def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int = 10) -> Ranking:
+    """The best ``top`` layouts of a workload (ranked as ``rank`` says), each a dict with its
+    layout, step parts, memory and why it wins or loses (its dominant overhead)."""
     shape = shape_of(workload)
     batch = batch_of(workload)
     machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
-    layouts, parts, order = search(shape, batch, machine)
+    layouts, parts, order, space = search(shape, batch, machine)
     rows = []
     for i in order[:top]:
         layout, row = _pick(layouts, parts, int(i))
@@ -201,4 +268,4 @@ def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int
             "dominant": max(others, key=others.get).removesuffix("_s"),
             "parts": {k: row[k] for k in STEP_PARTS},
         })
-    return rows, len(order)
+    return Ranking(rows, space.considered, space.possible, space.truncated, space.note)

@@ -13,7 +13,11 @@ microbatch m, interleave v, ZeRO stage z and a recompute choice:
   per layer, divided by t where tensor and sequence parallelism shard it) x passes / HBM
   bandwidth.
 - Tensor parallelism: 2 all-reduces of m s h activations per layer per forward or backward
-  pass (Megatron-LM, Shoeybi et al. 2019), ring cost 2 (t-1)/t x bytes / scale-up bandwidth.
+  pass (Megatron-LM, Shoeybi et al. 2019), ring cost 2 (t-1)/t x bytes / scale-up bandwidth
+  when the tensor group tiles one node; a group wider than a node (or one that straddles two)
+  runs its ring at the scale-out fabric's bandwidth (across pods: the top tier's), which is why
+  Megatron keeps t within a node (Narayanan et al. SC21, section 3.2, takeaway 1, and the
+  tensor-versus-pipeline experiments of section 5).
 - Pipeline: M = B / (d m) microbatches; step = (M + (p-1)/v) x microbatch time (the bubble
   (p-1)/(v M + p - 1) of the interleaved 1F1B schedule, SC21 section 2.2), plus stage-to-stage
   transfers of m s h activations.
@@ -111,7 +115,11 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
 
     allreduces = np.where(rc == 2, 6.0, 4.0)  # 2 per forward, 2 per backward (+2 recomputed)
     tp_bytes = m * s * h * 2
-    tensor_comm = np.where(t > 1, layers_per_stage * allreduces * 2 * (t - 1) / t * tp_bytes / up, 0.0)
+    across = (machine.cross_pod_bandwidth or machine.scale_out_bandwidth) * C.COLLECTIVE_EFFICIENCY
+    pod = machine.gpus_per_pod or machine.gpus
+    in_node = (t <= machine.gpus_per_node) & (machine.gpus_per_node % t == 0)
+    tp_bw = np.where(in_node, up, np.where(t > pod, across, out))
+    tensor_comm = np.where(t > 1, layers_per_stage * allreduces * 2 * (t - 1) / t * tp_bytes / tp_bw, 0.0)
 
     p2p_bytes = m * s * h * 2 / np.where(sp, t, 1.0)
     p2p_bw = np.where(t * p <= machine.gpus_per_node, up, out)
@@ -128,8 +136,6 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     # Hierarchical all-reduce: replicas in a node over the scale-up links, then replicas in a
     # pod over the fabric at full bandwidth, then across pods through the oversubscribed top
     # tier, each step on the share of the gradients left by the one before.
-    across = (machine.cross_pod_bandwidth or machine.scale_out_bandwidth) * C.COLLECTIVE_EFFICIENCY
-    pod = machine.gpus_per_pod or machine.gpus
     d_node = np.maximum(1.0, np.minimum(d, np.floor(machine.gpus_per_node / (t * p))))
     d_pod = np.maximum(d_node, np.minimum(d, np.floor(pod / (t * p))))
     volume = np.where(z == 3, 3.0, 2.0)  # ZeRO-3 gathers weights again in the backward pass
@@ -164,6 +170,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     hw_flops = (batch / m) * (L * hw_layer * t + logits * t)  # whole model, whole batch
     return {
         "step_time_s": step,
+        "gpus_used": t * p * d,
         "compute_s": compute,
         "matmul_s": micro * matmul,
         "memory_bound_s": micro * memory_bound,

@@ -90,7 +90,8 @@ def test_copy_catalog_entry(rsc, no_yaml):
 
 def test_adopt_layout_from_the_search():
     plan = planner.load(PRESETS / "selene.yaml")
-    w, rows, searched, _ = layout_rows(plan, plan.workloads[0].name, 3)
+    w, ranking, _ = layout_rows(plan, plan.workloads[0].name, 3)
+    rows = ranking.rows
     new = edit.adopt_layout(plan, 0, rows[0]["layout"])
     par = new.workloads[0].parallelism
     assert (par.tensor, par.pipeline, par.data) == (rows[0]["layout"].tensor, rows[0]["layout"].pipeline,
