@@ -77,7 +77,7 @@ def _checkpoint_write_s(parameters: float, write_bandwidth: float) -> float:
     return _positive(_positive(parameters) * (C.BYTES_WEIGHTS + C.BYTES_OPTIMIZER) / bandwidth)
 
 
-def failures(train_s: float, gpus: int, parameters: float, write_bandwidth: float,
+def failures(train_s: float, gpus: float, parameters: float, write_bandwidth: float,
              rate_per_gpu_hour: float = C.FAILURES_PER_GPU_HOUR, restart_s: float = C.RESTART_S) -> FailureResult:
     """The run's time with failures. Zero, negative or NaN inputs count as none (no training time,
     no accelerators, no failures); an infinite training time stays infinite."""

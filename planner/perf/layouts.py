@@ -100,7 +100,7 @@ class _Counter:
         out = np.zeros((len(tensors), len(p)), dtype=np.int64)
         for row, t in enumerate(tensors):
             for m in self.data:
-                d, ok = self._data(m, np.int64(t), p)
+                d, ok = self._data(m, np.asarray(t, dtype=np.int64), p)
                 n = (1 + nv * ((self.batch // (d * m)) % p == 0)) * np.where(d > 1, len(ZERO_STAGES), 1)
                 out[row] += np.where(ok, n, 0)
         return out * self.n_rc
@@ -110,11 +110,14 @@ class _Counter:
         t = np.asarray(tensors, dtype=np.int64)
         p = np.asarray(pipelines, dtype=np.int64)
         parts = []
-        for m in self.data:
-            d, ok = self._data(m, t, p)
-            pair = np.flatnonzero(ok)
-            parts.append((pair, d[ok], np.full(len(pair), m)))
-        pair, d, m = (np.concatenate(x) if parts else np.zeros(0, dtype=np.int64) for x in zip(*parts, strict=True))
+        for micro in self.data:
+            d_m, ok = self._data(micro, t, p)
+            found = np.flatnonzero(ok)
+            parts.append((found, d_m[ok], np.full(len(found), micro)))
+        if parts:
+            pair, d, m = (np.concatenate(x) for x in zip(*parts, strict=True))
+        else:
+            pair = d = m = np.zeros(0, dtype=np.int64)
         order = np.lexsort((m, pair))
         return expand(t[pair][order], p[pair][order], d[order], m[order], self.batch, self.layers, recompute)
 

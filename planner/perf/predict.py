@@ -166,9 +166,11 @@ def tokens_of(workload, shape: Shape) -> float:
 
 
 def _pick(layouts: dict, parts: dict, i: int) -> tuple[Layout, dict]:
-    layout = Layout(*(int(layouts[k][i]) for k in ("tensor", "pipeline", "data", "microbatch", "interleave",
-                                                   "zero")),
-                    recompute=RECOMPUTE_NAMES[int(layouts["recompute"][i])],
+    def at(key: str) -> int:
+        return int(layouts[key][i])
+
+    layout = Layout(at("tensor"), at("pipeline"), at("data"), at("microbatch"), at("interleave"), at("zero"),
+                    recompute=RECOMPUTE_NAMES[at("recompute")],
                     sequence_parallel=bool(layouts["sequence_parallel"][i]))
     return layout, {k: float(v[i]) for k, v in parts.items() if isinstance(v, np.ndarray)}
 
@@ -210,7 +212,7 @@ def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchS
         steps=steps,
         step_time_s=step,
         step_parts=step_parts,
-        dominant=max(others, key=others.get).removesuffix("_s"),
+        dominant=max(others, key=others.__getitem__).removesuffix("_s"),
         tokens_per_s=row["tokens_per_s"],
         mfu=model_flops / (step * used * machine.peak_flops),
         hfu=row["hardware_flops"] / (step * used * machine.peak_flops),
@@ -265,7 +267,7 @@ def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int
             "mfu": 6 * shape.parameters * batch * shape.sequence / (row["step_time_s"] * used * machine.peak_flops),
             "memory_per_gpu_bytes": row["memory_bytes"],
             "fits": bool(row["fits"]),
-            "dominant": max(others, key=others.get).removesuffix("_s"),
+            "dominant": max(others, key=others.__getitem__).removesuffix("_s"),
             "parts": {k: row[k] for k in STEP_PARTS},
         })
     return Ranking(rows, space.considered, space.possible, space.truncated, space.note)
