@@ -40,7 +40,18 @@ class PlotsPanel(QWidget):
     def _on_state_changed(self) -> None:
         self.refresh(self.document.results)
 
+    _stale = False
+
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        if self._stale:
+            self.refresh(self.document.results)
+        super().showEvent(event)
+
     def refresh(self, r) -> None:
+        if r is not None and self.views and not self.isVisible():
+            self._stale = True  # the GPU-count sweep (a layout search per point) waits until the tab is shown
+            return
+        self._stale = False
         if r is None:  # no figures of another plan: each plot says why it is empty
             reason = self.document.failure or "The plan cannot be evaluated."
             self.charts = {key: blank(key, TITLES[key], reason) for key in KEYS}

@@ -108,6 +108,7 @@ def test_never_finishing_and_end_of_calendar_plans_draw(qtbot, tmp_path):
 
 def test_the_plots_tab_shows_the_selected_descriptions(window):
     plots, doc = window.plots, window.document
+    window.tabs.setCurrentWidget(plots)  # a hidden Plots tab refreshes when shown
     expected = charts_for(doc.plan, doc.results, 0, "bf16")
     assert {k: v.chart for k, v in plots.views.items()} == {k: expected[k] for k in plots.views}
     window.dashboard.workload.setCurrentIndex(2)  # one pass over an exabyte: 17.36 h of reading

@@ -45,6 +45,7 @@ def test_removing_the_selected_workload_moves_every_panel_together(window, qtbot
 
 
 def test_a_plan_the_model_cannot_evaluate_shows_no_figures_and_exports_refuse(window, qtbot, tmp_path):
+    window.tabs.setCurrentWidget(window.plots)  # a hidden Plots tab refreshes when shown
     window.new_from_preset("selene")
     window.document.recompute_now()
     assert window.dashboard.cards["gpus"].value.text() == "4,480"
@@ -87,6 +88,8 @@ def test_a_new_workload_kind_shows_in_every_panel(qtbot, tmp_path):
         path.write_text(RSC_COPY)
         window = build_window(path)
         qtbot.addWidget(window)
+        window.show()
+        window.tabs.setCurrentWidget(window.plots)
         window.state.set(workload=3)
         cards = window.dashboard.cards
         assert cards["time"].title.text() == "Copy time" and cards["time"].value.text() == "25 s"
@@ -100,3 +103,14 @@ def test_a_new_workload_kind_shows_in_every_panel(qtbot, tmp_path):
         assert form.editors["size_bytes"].widget.text() == "10 PB"
     finally:
         del KINDS["copy"]
+
+
+def test_a_hidden_plots_tab_waits_and_catches_up_when_shown(window, qtbot):
+    """The GPU-count sweep (a layout search per point on shaped runs) runs only for a shown tab."""
+    window.tabs.setCurrentWidget(window.dashboard)
+    before = window.plots.charts["timeline"]
+    assert window.document.run(edit.set_field, ("phases", 1, "nodes", 0, "count"), 2000, text="count") == []
+    window.document.recompute_now()
+    assert window.plots.charts["timeline"] is before and window.plots._stale
+    window.tabs.setCurrentWidget(window.plots)
+    assert window.plots.charts["timeline"].panels[0].series[0].y == (6080.0, 22080.0)

@@ -161,6 +161,7 @@ def test_card_click_explains_the_figure(window, qtbot):
 
 def test_plots_follow_edits_with_the_same_items(window, qtbot):
     plots = window.plots
+    window.tabs.setCurrentWidget(plots)  # a hidden Plots tab refreshes when shown
     curve = plots.views["scaling"].series_item(0, 0)
     before = plots.views["power"].series_item(0, 0).opts["height"].copy()
     doc = window.document
