@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..findings import Finding, error, warning
 from ..model.context import CheckContext, WorkloadContext
 from ..model.results import PhaseResult, Warning, WorkloadResult
-from ..sections import shape_parameters
+from ..sections import counts, shape_parameters
 from ..units import format_duration
 from ..units import format_quantity as q
 
@@ -62,6 +62,8 @@ CODES = {
     "token-rate-without-work": "error: a token rate without parameters or total_flops",
     "token-rate-without-tokens": "error: a token rate without tokens",
     "precision-unsupported": "error: an accelerator online has no rate at the run's precision",
+    "shape-inconsistent": "error: a model shape whose fields contradict each other (kv_heads, top_k, dense_layers)",
+    "shape-not-moe": "MoE fields on a dense shape (experts: 1): they are ignored",
 }
 
 
@@ -79,6 +81,8 @@ class TrainingResult(WorkloadResult):
     read_bandwidth_bytes_per_s: float
     io_time_s: float
     tokens_per_s: float | None
+    model_parameters: float | None = None  # with a model shape: all its parameters
+    active_parameters: float | None = None  # with a model shape: those a token passes through (MoE)
     predicted: Prediction | None = None  # when the model's shape is given
 
 
@@ -90,6 +94,17 @@ def parameters_of(w) -> float | None:
     return shape_parameters(w.model)
 
 
+def active_parameters_of(w) -> float | None:
+    """Parameters a token passes through: all of them for a dense model; for a mixture of
+    experts, its shape's active share of the (stated or derived) total. Model FLOPs and MFU use
+    these (6 x active parameters x tokens)."""
+    total = parameters_of(w)
+    if total is None or w.model is None:
+        return total
+    c = counts(w.model)
+    return total * c.active / c.total
+
+
 def evaluate(ctx: WorkloadContext, gpus: int | None = None) -> TrainingResult:
     """The run on its phase; ``gpus`` overrides the workload's count (for sweeps)."""
     plan, w, phase = ctx.plan, ctx.workload, ctx.phase
@@ -97,7 +112,7 @@ def evaluate(ctx: WorkloadContext, gpus: int | None = None) -> TrainingResult:
     online = phase.gpus
     gpus = gpus if gpus is not None else (w.gpus if w.gpus is not None else online)
     peak_per_gpu = machine.peak(w.precision)
-    parameters = parameters_of(w)
+    parameters = active_parameters_of(w)
     if w.total_flops is not None:
         model_flops = w.total_flops
     elif parameters is not None and w.tokens is not None:
@@ -184,6 +199,8 @@ def evaluate(ctx: WorkloadContext, gpus: int | None = None) -> TrainingResult:
         read_bandwidth_bytes_per_s=bandwidth,
         io_time_s=io_time,
         tokens_per_s=tokens_per_s,
+        model_parameters=parameters_of(w) if w.model is not None else None,
+        active_parameters=parameters if w.model is not None else None,
         predicted=predicted,
     )
 
@@ -239,7 +256,7 @@ def _check_rates(ctx: CheckContext, gpus: int) -> list[Finding]:
         out.append(error("achieved-above-peak", path + ("achieved_flops",),
                          f"achieved FLOP/s per accelerator at most the {w.precision} dense peak "
                          f"({q(peak, 'flop_rate')})", q(w.achieved_flops_per_gpu, "flop_rate")))
-    params = parameters_of(w)
+    params = active_parameters_of(w)
     if w.tokens_per_s_per_gpu is not None and w.tokens:
         per_token = w.total_flops / w.tokens if w.total_flops is not None else 6.0 * (params or 0.0)
         implied = w.tokens_per_s_per_gpu * per_token
@@ -254,8 +271,27 @@ def _check_rates(ctx: CheckContext, gpus: int) -> list[Finding]:
 
 def _check_shape(ctx: CheckContext) -> list[Finding]:
     w, path = ctx.workload, ctx.path
-    if w.model is None or w.parameters is None:
+    if w.model is None:
         return []
+    m, where = w.model, path + ("model",)
+    out = []
+    if m.kv_heads is not None and m.heads % m.kv_heads:
+        out.append(error("shape-inconsistent", where + ("kv_heads",),
+                         f"key/value heads dividing the {m.heads} query heads (grouped-query attention)",
+                         str(m.kv_heads)))
+    if m.experts > 1 and m.top_k > m.experts:
+        out.append(error("shape-inconsistent", where + ("top_k",), f"at most the {m.experts} experts",
+                         str(m.top_k)))
+    if m.experts > 1 and m.dense_layers >= m.layers:
+        out.append(error("shape-inconsistent", where + ("dense_layers",),
+                         f"fewer dense layers than the {m.layers} layers (a MoE needs MoE layers)",
+                         str(m.dense_layers)))
+    if m.experts == 1 and (m.top_k > 1 or m.shared_experts or m.expert_ffn_hidden or m.dense_layers):
+        out.append(warning("shape-not-moe", where + ("experts",),
+                           f"{w.name}: top_k, shared_experts, expert_ffn_hidden and dense_layers describe a mixture "
+                           "of experts, but experts is 1: they are ignored"))
+    if out or w.parameters is None:
+        return out
     shape_params = shape_parameters(w.model)
     if shape_params and abs(w.parameters / shape_params - 1) > PARAMETER_TOLERANCE:
         return [error("parameters-disagree-with-shape", path + ("parameters",),
@@ -358,6 +394,10 @@ def summary_rows(w: TrainingResult) -> list[tuple[str, str]]:
         ("Accelerators", f"{w.gpus:,} of {w.gpus_online:,} online at {w.phase}"),
         ("Work", q(w.total_flops, "flops") + " (model FLOPs)"),
     ]
+    if w.model_parameters is not None:
+        active = w.active_parameters or w.model_parameters
+        rows.append(("Parameters", f"{w.model_parameters / 1e9:,.2f} B" + (
+            f" ({active / 1e9:,.2f} B active per token)" if active < w.model_parameters * 0.999 else "")))
     if w.total_flops:
         rows.append(("MFU", f"{w.mfu:.1%} ({w.mfu_source})"))
         rows.append(("Compute time", format_duration(w.compute_time_s)))

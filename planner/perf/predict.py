@@ -10,7 +10,8 @@ import numpy as np
 from . import constants as C
 from .failures import FailureResult, failures
 from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
-from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate, parameters_of
+from ..sections import counts
+from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "pipeline_bubble_s", "pipeline_comm_s",
               "data_comm_exposed_s", "optimizer_s")
@@ -67,9 +68,17 @@ class Prediction:
 
 
 def shape_of(workload) -> Shape:
+    """The step model's view of a workload's shape (planner.sections.counts). Stated parameters
+    replace the shape's count (checks hold them within 3% of it); a MoE's active share follows."""
     m = workload.model
-    params = workload.parameters or parameters_of(m.layers, m.hidden, m.sequence_length, m.vocabulary)
-    return Shape(m.layers, m.hidden, m.heads, m.sequence_length, m.vocabulary, params, m.flash_attention)
+    c = counts(m)
+    params = workload.parameters or c.total
+    F = c.mlp_width_active
+    activation = (3 * m.hidden + 4 * c.attention_width + 4 * c.kv_width) + (3 * m.hidden + (6 if c.gated else 4) * F) \
+        + 4 * m.hidden
+    return Shape(m.layers, m.hidden, m.heads, m.sequence_length, m.vocabulary, params, m.flash_attention,
+                 active_parameters=params * c.active / c.total, layer_matmul_params=c.layer_matmul_active,
+                 attention_width=c.attention_width, activation_bytes=activation)
 
 
 def batch_of(workload) -> int:
@@ -160,8 +169,8 @@ def tokens_of(workload, shape: Shape) -> float:
     tokens = total_flops / (6 x parameters)."""
     if workload.tokens:
         return workload.tokens
-    if workload.total_flops and shape.parameters > 0:
-        return workload.total_flops / (6 * shape.parameters)
+    if workload.total_flops and shape.active > 0:
+        return workload.total_flops / (6 * shape.active)
     return 0.0
 
 
@@ -200,7 +209,7 @@ def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchS
     step = row["step_time_s"]
     steps = tokens / (batch * shape.sequence) if tokens else 0.0
     train = steps * step
-    model_flops = 6 * shape.parameters * batch * shape.sequence  # per step, the MFU convention
+    model_flops = 6 * shape.active * batch * shape.sequence  # per step, the MFU convention (active parameters)
     fail = failures(train, used, shape.parameters, write_bandwidth)
     step_parts = {k: row[k] for k in STEP_PARTS}
     others = {k: v for k, v in step_parts.items() if k != "matmul_s"}
@@ -264,7 +273,7 @@ def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int
             "gpus_used": used,
             "step_time_s": row["step_time_s"],
             "tokens_per_s": row["tokens_per_s"],
-            "mfu": 6 * shape.parameters * batch * shape.sequence / (row["step_time_s"] * used * machine.peak_flops),
+            "mfu": 6 * shape.active * batch * shape.sequence / (row["step_time_s"] * used * machine.peak_flops),
             "memory_per_gpu_bytes": row["memory_bytes"],
             "fits": bool(row["fits"]),
             "dominant": max(others, key=others.__getitem__).removesuffix("_s"),

@@ -5,7 +5,10 @@ vocabulary V, global batch B sequences, on a layout of tensor t, pipeline p, dat
 microbatch m, interleave v, ZeRO stage z and a recompute choice:
 
 - FLOPs (Narayanan et al. SC21, eq. 3): a layer's forward pass is 24 m s h^2 + 4 m s^2 h,
-  the logits 2 m s h V. Training is 3 forward passes (forward + backward); full recompute adds
+  the logits 2 m s h V. For a general shape (grouped-query attention, gated MLPs, mixtures of
+  experts: planner.sections.counts) 24 h^2 becomes 2 W, W the matmul weights a token meets in a
+  layer, and 4 s h becomes 4 s (heads x head_dim); activations 34 h become the shape's
+  3h + 4A + 4K (attention) + 3h + 4F, or 6F when gated (MLP) + 4h (norms). Training is 3 forward passes (forward + backward); full recompute adds
   one more forward of every layer; selective recompute adds only the attention-score part
   4 m s^2 h (Korthikanti et al. 2022).
 - Matmul time = FLOPs / (peak x efficiency(h/t)); efficiency saturates with the matmul width.
@@ -52,6 +55,15 @@ class Shape:
     vocabulary: int
     parameters: float  # as given, or 12 L h^2 (1 + 13/(12 h) + (V + s)/(12 L h))
     flash_attention: bool = True
+    # What a general shape changes (planner.sections.counts); 0 means the GPT-style default.
+    active_parameters: float = 0.0  # parameters a token passes through (MoE: its top_k experts); 0: all
+    layer_matmul_params: float = 0.0  # matmul weights a token meets per layer (mean); 0: 12 h^2
+    attention_width: float = 0.0  # heads x head_dim; 0: h
+    activation_bytes: float = 0.0  # bytes per token per layer stored for the backward pass; 0: 34 h
+
+    @property
+    def active(self) -> float:
+        return self.active_parameters or self.parameters
 
 
 def parameters_of(layers: int, hidden: int, sequence: int, vocabulary: int) -> float:
@@ -87,6 +99,9 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     sp = np.asarray(sp, dtype=bool)
     L, h, a, s, V = (float(x) for x in (shape.layers, shape.hidden, shape.heads, shape.sequence, shape.vocabulary))
     P = float(shape.parameters)
+    W = float(shape.layer_matmul_params or 12 * h**2)  # 24 h^2 forward FLOPs per token = 2 x 12 h^2 weights
+    A = float(shape.attention_width or h)
+    act = float(shape.activation_bytes or 34 * h)  # Korthikanti et al.: 34 s b h per layer
     peak, hbm = machine.peak_flops, machine.memory_bandwidth
     up = machine.scale_up_bandwidth * C.COLLECTIVE_EFFICIENCY
     out = machine.scale_out_bandwidth * C.COLLECTIVE_EFFICIENCY
@@ -94,15 +109,15 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
 
     # -- compute of one microbatch on one pipeline stage ------------------------------------
     layers_per_stage = np.ceil(L / p)  # the slowest stage when the layers do not divide evenly
-    fwd_layer = (24 * m * s * h**2 + 4 * m * s**2 * h) / t
+    fwd_layer = (2 * m * s * W + 4 * m * s**2 * A) / t
     passes = np.where(rc == 2, 4.0, 3.0)
     if shape.flash_attention:
         # FlashAttention recomputes the attention scores in the backward pass and never writes
         # the s x s matrices: selective recomputation has nothing left to recompute.
-        hw_layer = fwd_layer * passes + 2 * m * s**2 * h / t
+        hw_layer = fwd_layer * passes + 2 * m * s**2 * A / t
         score_bytes = 0.0
     else:
-        hw_layer = fwd_layer * passes + np.where(rc == 1, 4 * m * s**2 * h / t, 0.0)
+        hw_layer = fwd_layer * passes + np.where(rc == 1, 4 * m * s**2 * A / t, 0.0)
         score_bytes = 5 * a * s / (h * t)  # Korthikanti's softmax, dropout and mask bytes per m s h
     width = h / t
     efficiency = C.GEMM_EFFICIENCY_MAX * width / (width + C.GEMM_HALF_WIDTH)
@@ -110,7 +125,9 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     matmul = (layers_per_stage * hw_layer + logits) / (peak * efficiency)
 
     # activation bytes per layer (Korthikanti et al. table 2: m s h (34 + 5 a s / h) unsharded)
-    act_tp = np.where(sp, m * s * h * (34 / t + score_bytes), m * s * h * (10 + 24 / t + score_bytes))
+    # (10 h of it, layer-norm inputs, dropout masks and the inputs of the first matmuls, stays
+    # whole without sequence parallelism)
+    act_tp = np.where(sp, m * s * (act / t + h * score_bytes), m * s * (10 * h + (act - 10 * h) / t + h * score_bytes))
     memory_bound = layers_per_stage * act_tp * C.MEMORY_PASSES * passes / hbm
 
     allreduces = np.where(rc == 2, 6.0, 4.0)  # 2 per forward, 2 per backward (+2 recomputed)

@@ -17,7 +17,8 @@ FLOPS_ONLY = """
 name: flops only
 phases: [{name: A, nodes: [{system: dgx-h100, count: 4}]}]
 workloads:
-  - {name: w, model: {layers: 32, hidden: 4096, heads: 32}, total_flops: 1e23, global_batch: 1024}
+  - {name: w, model: {layers: 32, hidden: 4096, heads: 32, tied_embeddings: true}, total_flops: 1e23,
+     global_batch: 1024}
 """
 
 
@@ -98,7 +99,7 @@ def plan_with(nodes: int, gpus: str = "") -> str:
 name: big run
 phases: [{{name: A, nodes: [{{system: dgx-h100, count: {nodes}}}]}}]
 workloads:
-  - {{name: 405B, model: {{layers: 126, hidden: 16384, heads: 128}}, tokens: 15e12{gpus}}}
+  - {{name: 405B, model: {{layers: 126, hidden: 16384, heads: 128, tied_embeddings: true}}, tokens: 15e12{gpus}}}
 """
 
 

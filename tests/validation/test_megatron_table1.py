@@ -40,7 +40,7 @@ network: {{fabric: infiniband-hdr}}
 workloads:
   - name: {params}B
     model: {{layers: {layers}, hidden: {hidden}, heads: {heads}, sequence_length: 2048, vocabulary: 51200,
-            flash_attention: false}}
+            tied_embeddings: true, flash_attention: false}}
     tokens: 300e9
     global_batch: {batch}
     precision: bf16
@@ -71,7 +71,8 @@ network: {fabric: infiniband-hdr}
 workloads:
   - name: LLaMA-65B
     parameters: 65.2e9
-    model: {layers: 80, hidden: 8192, heads: 64, sequence_length: 2048, vocabulary: 32000}
+    model: {layers: 80, hidden: 8192, heads: 64, ffn_hidden: 22016, mlp: swiglu, sequence_length: 2048,
+            vocabulary: 32000}
     tokens: 1.4e12
     global_batch: 2048
     parallelism: PARALLELISM
