@@ -32,7 +32,9 @@ def check_format(doc: Document, raw: dict) -> list[Problem]:
         return []
     version = parse_format(raw["format"])
     if version is None:
-        return [doc.problem(("format",), f"cluster-planner/{FORMAT_VERSION}", repr(raw["format"]))]
+        found = repr(raw["format"])
+        found = found if len(found) <= 60 else f"{found[:57]}... ({len(found):,} characters)"
+        return [doc.problem(("format",), f"cluster-planner/{FORMAT_VERSION}", found)]
     if version < 1:
         return [doc.problem(("format",), f"a plan format a release of this planner wrote (cluster-planner/1 to "
                                          f"cluster-planner/{FORMAT_VERSION})", f"cluster-planner/{version}")]

@@ -168,6 +168,8 @@ def evaluate(ctx: WorkloadContext, gpus: int | None = None) -> TrainingResult:
     time_s = max(compute_time, io_time)
     if time_s == 0:
         bound = "none"
+    elif predicted is not None and predicted.failures.progress_impossible:
+        bound = "failures"  # interruptions arrive faster than the run recovers from them
     else:
         bound = "storage" if io_time > compute_time else "compute"
 
@@ -389,6 +391,14 @@ def warnings(index: int, w: TrainingResult, phase: PhaseResult, workload) -> lis
 
 
 # -- text, cards ------------------------------------------------------------------------------
+def _time_text(w: TrainingResult, seconds: float) -> str:
+    """A duration; a run that never ends because failures outpace it says so."""
+    pr = w.predicted
+    if pr is not None and pr.failures.progress_impossible and seconds == float("inf"):
+        return "never: failures arrive faster than the run recovers (see warnings)"
+    return format_duration(seconds)
+
+
 def summary_rows(w: TrainingResult) -> list[tuple[str, str]]:
     rows = [
         ("Accelerators", f"{w.gpus:,} of {w.gpus_online:,} online at {w.phase}"),
@@ -400,12 +410,12 @@ def summary_rows(w: TrainingResult) -> list[tuple[str, str]]:
             f" ({active / 1e9:,.2f} B active per token)" if active < w.model_parameters * 0.999 else "")))
     if w.total_flops:
         rows.append(("MFU", f"{w.mfu:.1%} ({w.mfu_source})"))
-        rows.append(("Compute time", format_duration(w.compute_time_s)))
+        rows.append(("Compute time", _time_text(w, w.compute_time_s)))
     if w.io_bytes:
         rows.append(("I/O time", f"{format_duration(w.io_time_s)} ({q(w.io_bytes, 'bytes')} at "
                                   f"{q(w.read_bandwidth_bytes_per_s, 'bandwidth')})"))
     rows += [
-        ("Time", f"{format_duration(w.time_s)}, bound by {w.bound}"),
+        ("Time", f"{_time_text(w, w.time_s)}, bound by {w.bound}"),
         ("GPU-hours", f"{w.gpu_hours:,.0f}"),
         ("Energy (facility)", q(w.energy_j, "energy")),
         ("Emissions", q(w.emissions_kg, "mass") + " CO2e"),
@@ -418,7 +428,9 @@ def cards(w: TrainingResult) -> dict:
     """The dashboard's workload cards: key -> (title, value, detail)."""
     return {
         "sustained": ("Sustained", q(w.sustained_flops, "flop_rate"), f"MFU {w.mfu:.1%} on {w.gpus:,} GPUs"),
-        "time": ("Training time", format_duration(w.time_s), f"bound by {w.bound}; {w.gpu_hours:,.0f} GPU-hours"),
+        "time": ("Training time", format_duration(w.time_s) if w.time_s != float("inf") else "never",
+                 "failures outpace progress: see warnings" if _time_text(w, w.time_s).startswith("never:")
+                 else f"bound by {w.bound}; {w.gpu_hours:,.0f} GPU-hours"),
         "energy": ("Energy of the run", q(w.energy_j, "energy"), f"{w.cost_usd:,.0f} USD of electricity"),
         "emissions": ("Emissions of the run", q(w.emissions_kg, "mass") + " CO2e", ""),
     }

@@ -108,7 +108,7 @@ class WorkloadResult:
     gpus: int
     gpus_online: int
     time_s: float  # how long the workload takes (inf: never)
-    bound: str  # what limits it, e.g. "compute" | "storage" | "none"
+    bound: str  # what limits it, e.g. "compute" | "storage" | "failures" | "none"
     gpu_hours: float
     it_power_w: float
     energy_j: float  # at the facility (x PUE)

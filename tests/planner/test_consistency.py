@@ -98,3 +98,25 @@ def test_the_same_checks_run_at_every_edit():
 def test_every_preset_is_free_of_errors():
     for path in PRESETS.glob("*.yaml"):
         planner.evaluate(planner.load(path))
+
+
+def test_a_run_failures_stop_says_so_in_words():
+    text = """
+name: big
+phases: [{name: A, nodes: [{system: dgx-h100, count: 40000}]}]
+workloads:
+  - {name: w, model: {layers: 126, hidden: 16384, heads: 128}, tokens: 15e12}
+"""
+    from planner.summary import as_table
+
+    r = planner.evaluate(planner.loads(text))
+    assert r.workloads[0].bound == "failures"
+    table = as_table(r)
+    assert "never: failures arrive faster than the run recovers (see warnings), bound by failures" in table
+    assert "no throughput" not in table
+
+
+def test_an_absurd_format_is_quoted_short():
+    with pytest.raises(planner.PlanError) as err:
+        planner.loads("format: cluster-planner/" + "9" * 5000 + "\nname: x\nphases: []\n")
+    assert "(5,018 characters)" in str(err.value) and len(str(err.value)) < 300
