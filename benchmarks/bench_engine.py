@@ -55,5 +55,28 @@ def main() -> None:
     print(f"difference                          {(cli - bare) * 1e3:7.1f} ms (goal: <= 150 ms)")
 
 
+def many_phases(n: int) -> str:
+    """A plan of ``n`` one-node phases and two workloads (the issue's 5 MB file has ~92,000)."""
+    lines = ["format: cluster-planner/1", "name: Many phases", "phases:"]
+    lines += [f"  - {{name: P{i}, nodes: [{{system: dgx-h100, count: 1}}]}}" for i in range(n)]
+    lines += ["workloads:", "  - {name: Early, parameters: 7e9, tokens: 1e12, mfu: 0.4, phase: P10}",
+              "  - {name: Last, parameters: 7e9, tokens: 1e12}"]
+    return "\n".join(lines) + "\n"
+
+
+def phases_scaling() -> None:
+    print("load + evaluate against the number of phases (work should grow linearly):")
+    for n in (1_000, 8_000, 40_000):
+        text = many_phases(n)
+        t0 = time.perf_counter()
+        plan = planner.loads(text)
+        t1 = time.perf_counter()
+        planner.evaluate(plan)
+        t2 = time.perf_counter()
+        print(f"  {n:>6,} phases ({len(text) / 1e6:4.2f} MB)   load {t1 - t0:6.2f} s   evaluate {t2 - t1:6.2f} s   "
+              f"per phase {(t2 - t0) / n * 1e6:6.1f} us")
+
+
 if __name__ == "__main__":
     main()
+    phases_scaling()

@@ -8,6 +8,7 @@ YAML -> Plan (planio) -> checks (validate) -> phases and their machine descripti
 from __future__ import annotations
 
 from . import catalog as _catalog
+from .bulk import paused_gc
 from .errors import PlanError
 from .kinds import evaluator_of
 from .model import warnings as _warnings
@@ -21,6 +22,11 @@ from .validate import findings, problems_of
 def evaluate(plan: Plan) -> Results:
     """Everything the plan delivers. PlanError if the plan has errors (a plan loaded from a file
     or changed through planner.edit never has: they are refused there)."""
+    with paused_gc():
+        return _evaluate(plan)
+
+
+def _evaluate(plan: Plan) -> Results:
     cat = _catalog.for_plan(plan)
     found = findings(plan, cat)
     errors = [f for f in found if f.severity == "error"]

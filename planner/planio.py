@@ -6,6 +6,7 @@ import yaml
 
 from . import catalog as _catalog
 from .atomic import write_text
+from .bulk import paused_gc
 from .errors import PlanError, Problem
 from .plan import Plan
 from .schema import Reader
@@ -67,12 +68,14 @@ def _known_ids(raw: dict) -> dict:
 
 def loads(text: str, file: str = "<plan>") -> Plan:
     """A Plan from YAML text; PlanError listing every problem otherwise."""
-    return from_document(read_text(text, file))
+    with paused_gc():
+        return from_document(read_text(text, file))
 
 
 def load(path) -> Plan:
     """A Plan from a YAML file; PlanError listing every problem (file, line, key) otherwise."""
-    return from_document(read_file(path))
+    with paused_gc():
+        return from_document(read_file(path))
 
 
 class _Dumper(yaml.SafeDumper):
