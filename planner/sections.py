@@ -61,8 +61,13 @@ class Parallelism:
     tensor: int = field("tensor", "int", "Tensor-parallel size (within a node's scale-up domain)", 1,
                         strict_min=True, maximum=1024)
     pipeline: int = field("pipeline", "int", "Pipeline-parallel stages", 1, strict_min=True, maximum=4096)
-    data: int | str = field("data", "int", "Data-parallel replicas ('auto': accelerators / (tensor x pipeline))",
+    data: int | str = field("data", "int",
+                            "Data-parallel replicas ('auto': accelerators / (tensor x pipeline x context))",
                             "auto", strict_min=True, maximum=10_000_000, keywords=("auto",))
+    context: int = field("context", "int", "Context-parallel size: each sequence split over this many "
+                         "accelerators (ring attention)", 1, strict_min=True, maximum=4096)
+    expert: int = field("expert", "int", "Expert-parallel size: a MoE layer's experts spread over this many of "
+                        "the data-parallel accelerators", 1, strict_min=True, maximum=100_000)
     microbatch: int = field("microbatch", "int", "Sequences per microbatch", 1, strict_min=True, maximum=4096)
     interleave: int = field("interleave", "int", "Model chunks per pipeline stage (interleaved schedule)", 1,
                             strict_min=True, maximum=128)
@@ -86,6 +91,9 @@ class ShapeCounts:
     kv_width: float  # kv_heads x head_dim
     mlp_width_active: float  # MLP width a token meets, per layer (mean; top_k + shared experts)
     gated: bool
+    expert_parameters: float = 0.0  # weights of the routed experts, all layers (spread by expert parallelism)
+    expert_matmul_active: float = 0.0  # routed experts' matmul weights a token meets, per layer (mean)
+    moe_layers: int = 0
 
 
 def counts(m: ModelShape) -> ShapeCounts:
@@ -135,6 +143,9 @@ def counts(m: ModelShape) -> ShapeCounts:
         kv_width=K,
         mlp_width_active=width_active,
         gated=gated,
+        expert_parameters=moe_layers * m.experts * expert,
+        expert_matmul_active=moe_layers * min(m.top_k, m.experts) * expert / L,
+        moe_layers=int(moe_layers),
     )
 
 

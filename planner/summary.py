@@ -109,7 +109,7 @@ def visible(text: str) -> str:
     out = []
     for ch in text:
         code = ord(ch)
-        if code < 0x20 or 0x7F <= code <= 0x9F or ch in _BIDI:
+        if code < 0x20 or 0x7F <= code <= 0x9F or ch in _BIDI or ch in "\u2028\u2029":  # line/paragraph separators
             out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or
                        (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"))
         else:

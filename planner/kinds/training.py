@@ -64,6 +64,9 @@ CODES = {
     "precision-unsupported": "error: an accelerator online has no rate at the run's precision",
     "shape-inconsistent": "error: a model shape whose fields contradict each other (kv_heads, top_k, dense_layers)",
     "shape-not-moe": "MoE fields on a dense shape (experts: 1): they are ignored",
+    "context-does-not-divide": "error: a context-parallel size that does not divide the sequence length",
+    "expert-without-experts": "error: expert parallelism for a dense model",
+    "expert-does-not-divide": "error: an expert-parallel size that does not divide the experts and data x context",
 }
 
 
@@ -332,18 +335,32 @@ def _check_layout(ctx: CheckContext, gpus: int) -> list[Finding]:
         out.append(error("interleave-does-not-divide", where + ("interleave",),
                          f"an interleave dividing the layers per stage ({-(-m.layers // par.pipeline)})",
                          str(par.interleave)))
-    tp = par.tensor * par.pipeline
+    tp = par.tensor * par.pipeline * par.context
     data = par.data if par.data != "auto" else (gpus // tp if gpus else 0)
     if gpus and tp * max(data, 1) > gpus:
-        what = f"{par.tensor} x {par.pipeline} x {data}" if par.data != "auto" else f"{par.tensor} x {par.pipeline}"
+        cp = f" x {par.context}" if par.context > 1 else ""
+        what = (f"{par.tensor} x {par.pipeline}{cp} x {data}" if par.data != "auto"
+                else f"{par.tensor} x {par.pipeline}{cp}")
         out.append(error("layout-exceeds-gpus", where + ("data" if par.data != "auto" else "tensor",),
-                         f"tensor x pipeline x data at most the run's {gpus:,} accelerators",
+                         f"tensor x pipeline x {'context x ' if cp else ''}data at most the run's {gpus:,} accelerators",
                          f"{what} = {tp * max(data, 1):,}"))
     elif w.global_batch and data and w.global_batch % (data * par.microbatch):
         source = "" if par.data != "auto" else f" (data auto = {gpus:,} // ({par.tensor} x {par.pipeline}))"
         out.append(error("microbatches-not-whole", where + ("microbatch",),
                          f"data x microbatch dividing the global batch ({w.global_batch:,}) into whole "
                          "microbatches", f"{data:,}{source} x {par.microbatch}"))
+    if m.sequence_length % par.context:
+        out.append(error("context-does-not-divide", where + ("context",),
+                         f"a context-parallel size dividing the sequence length ({m.sequence_length:,})",
+                         str(par.context)))
+    if par.expert > 1 and m.experts == 1:
+        out.append(error("expert-without-experts", where + ("expert",),
+                         "expert 1 for a dense model (expert parallelism spreads a mixture of experts)",
+                         str(par.expert)))
+    elif par.expert > 1 and (m.experts % par.expert or (data and (data * par.context) % par.expert)):
+        out.append(error("expert-does-not-divide", where + ("expert",),
+                         f"an expert-parallel size dividing the {m.experts} experts and data x context "
+                         f"({data * par.context:,})", str(par.expert)))
     if ctx.gpus_per_node and par.tensor > ctx.gpus_per_node:
         out.append(warning("tensor-spans-nodes", where + ("tensor",),
                            f"{w.name}: tensor parallelism of {par.tensor} spans nodes of {ctx.gpus_per_node} "

@@ -43,3 +43,9 @@ FAILURES_PER_GPU_HOUR = 419 / (16384 * 54 * 24)
 RESTART_S = 600.0
 # Checkpoint write bandwidth when the plan has no storage tier online.
 DEFAULT_CHECKPOINT_BANDWIDTH = 100e9
+
+# Routed experts wait for the busiest one: the experts' share of the matmuls runs this much
+# longer. An assumption within the published range: Megatron-Core MoE and GShard drop or pad
+# tokens at capacity factors of 1.0-1.25 (Lepikhin et al. 2020); DeepSeek-V3's auxiliary-loss-free
+# balancing keeps experts within a few percent (DeepSeek-V3 report, section 2.1.2).
+MOE_IMBALANCE = 0.10

@@ -13,8 +13,8 @@ from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, 
 from ..sections import counts
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
-STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "pipeline_bubble_s", "pipeline_comm_s",
-              "data_comm_exposed_s", "optimizer_s")
+STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s",
+              "pipeline_bubble_s", "pipeline_comm_s", "data_comm_exposed_s", "optimizer_s")
 MEMORY_PARTS = ("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes")
 DEFAULT_BATCH_TOKENS = 4 * 2**20  # ~4M tokens per step, as Llama 2 and 3 (used when global_batch is absent)
 # Step times this close to the best are a tie, won by the layout using the fewest accelerators:
@@ -33,10 +33,13 @@ class Layout:
     zero: int
     recompute: str
     sequence_parallel: bool
+    context: int = 1
+    expert: int = 1
 
     def text(self) -> str:
+        extra = (f" c{self.context}" if self.context > 1 else "") + (f" e{self.expert}" if self.expert > 1 else "")
         return (f"t{self.tensor} p{self.pipeline} d{self.data} m{self.microbatch} v{self.interleave} "
-                f"z{self.zero} {self.recompute}")
+                f"z{self.zero} {self.recompute}{extra}")
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,14 @@ def shape_of(workload) -> Shape:
     F = c.mlp_width_active
     activation = (3 * m.hidden + 4 * c.attention_width + 4 * c.kv_width) + (3 * m.hidden + (6 if c.gated else 4) * F) \
         + 4 * m.hidden
+    scale = params / c.total
     return Shape(m.layers, m.hidden, m.heads, m.sequence_length, m.vocabulary, params, m.flash_attention,
-                 active_parameters=params * c.active / c.total, layer_matmul_params=c.layer_matmul_active,
-                 attention_width=c.attention_width, activation_bytes=activation)
+                 active_parameters=c.active * scale, layer_matmul_params=c.layer_matmul_active,
+                 attention_width=c.attention_width, activation_bytes=activation,
+                 expert_parameters=c.expert_parameters * scale,
+                 expert_matmul_fraction=c.expert_matmul_active / c.layer_matmul_active,
+                 moe_layers=c.moe_layers, top_k=min(m.top_k, m.experts) if m.experts > 1 else 0,
+                 kv_width=c.kv_width, experts=m.experts)
 
 
 def batch_of(workload) -> int:
@@ -103,18 +111,29 @@ def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int) -> M
 def stated_layout(workload, shape: Shape, gpus: int) -> dict:
     par = workload.parallelism
     t, p = par.tensor, par.pipeline
-    d = gpus // (t * p) if par.data == "auto" else par.data
+    d = gpus // (t * p * par.context) if par.data == "auto" else par.data
     rc = par.recompute or workload.recompute
     return {"tensor": np.array([t]), "pipeline": np.array([p]), "data": np.array([max(d, 1)]),
             "microbatch": np.array([par.microbatch]), "interleave": np.array([par.interleave]),
             "zero": np.array([par.zero]), "recompute": np.array([RECOMPUTE_CODES[rc]]),
-            "sequence_parallel": np.array([par.sequence_parallel and t > 1])}
+            "sequence_parallel": np.array([par.sequence_parallel and t > 1]),
+            "context": np.array([par.context]), "expert": np.array([par.expert])}
+
+
+def experts_of(shape: Shape, layouts: dict) -> np.ndarray:
+    """Expert-parallel sizes: as stated, else (searched layouts of a mixture of experts) the
+    experts spread as widely as the data-parallel ranks allow, gcd(experts, data)."""
+    if "expert" in layouts:
+        return layouts["expert"]
+    if shape.experts > 1 and shape.moe_layers:
+        return np.gcd(shape.experts, np.asarray(layouts["data"], dtype=np.int64))
+    return np.ones_like(layouts["data"])
 
 
 def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict) -> dict:
     return evaluate(shape, batch, machine, layouts["tensor"], layouts["pipeline"], layouts["data"],
                     layouts["microbatch"], layouts["interleave"], layouts["zero"], layouts["recompute"],
-                    layouts["sequence_parallel"])
+                    layouts["sequence_parallel"], layouts.get("context", 1), experts_of(shape, layouts))
 
 
 def rank(parts: dict, tolerance: float = STEP_TOLERANCE) -> np.ndarray:
@@ -174,13 +193,15 @@ def tokens_of(workload, shape: Shape) -> float:
     return 0.0
 
 
-def _pick(layouts: dict, parts: dict, i: int) -> tuple[Layout, dict]:
+def _pick(layouts: dict, parts: dict, i: int, shape: Shape) -> tuple[Layout, dict]:
     def at(key: str) -> int:
         return int(layouts[key][i])
 
     layout = Layout(at("tensor"), at("pipeline"), at("data"), at("microbatch"), at("interleave"), at("zero"),
                     recompute=RECOMPUTE_NAMES[at("recompute")],
-                    sequence_parallel=bool(layouts["sequence_parallel"][i]))
+                    sequence_parallel=bool(layouts["sequence_parallel"][i]),
+                    context=at("context") if "context" in layouts else 1,
+                    expert=int(experts_of(shape, {k: v[i:i + 1] for k, v in layouts.items()})[0]))
     return layout, {k: float(v[i]) for k, v in parts.items() if isinstance(v, np.ndarray)}
 
 
@@ -194,18 +215,18 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
         layouts, parts, order, space = search(shape, batch, machine)
         if len(order) == 0:
             return None
-        layout, row = _pick(layouts, parts, int(order[0]))
+        layout, row = _pick(layouts, parts, int(order[0]), shape)
     else:
         layouts = stated_layout(workload, shape, gpus)
         parts = run_model(shape, batch, machine, layouts)
-        layout, row = _pick(layouts, parts, 0)
+        layout, row = _pick(layouts, parts, 0, shape)
         space = SearchSpace(layouts["tensor"], layouts["pipeline"], 1, 1)
     return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth)
 
 
 def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchSpace, tokens: float,
                 write_bandwidth: float) -> Prediction:
-    used = layout.tensor * layout.pipeline * layout.data
+    used = layout.tensor * layout.pipeline * layout.data * layout.context
     step = row["step_time_s"]
     steps = tokens / (batch * shape.sequence) if tokens else 0.0
     train = steps * step
@@ -265,9 +286,9 @@ def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int
     layouts, parts, order, space = search(shape, batch, machine)
     rows = []
     for i in order[:top]:
-        layout, row = _pick(layouts, parts, int(i))
+        layout, row = _pick(layouts, parts, int(i), shape)
         others = {k: row[k] for k in STEP_PARTS if k != "matmul_s"}
-        used = layout.tensor * layout.pipeline * layout.data
+        used = layout.tensor * layout.pipeline * layout.data * layout.context
         rows.append({
             "layout": layout,
             "gpus_used": used,

@@ -60,6 +60,12 @@ class Shape:
     layer_matmul_params: float = 0.0  # matmul weights a token meets per layer (mean); 0: 12 h^2
     attention_width: float = 0.0  # heads x head_dim; 0: h
     activation_bytes: float = 0.0  # bytes per token per layer stored for the backward pass; 0: 34 h
+    expert_parameters: float = 0.0  # routed experts' weights (a mixture of experts), spread over e x t
+    expert_matmul_fraction: float = 0.0  # share of a layer's matmul weights that are routed experts
+    moe_layers: int = 0
+    top_k: int = 0
+    kv_width: float = 0.0  # kv_heads x head_dim; 0: h
+    experts: int = 1  # routed experts per MoE layer
 
     @property
     def active(self) -> float:
@@ -93,105 +99,147 @@ def model_flops_per_step(shape: Shape, batch: int) -> float:
     return 72 * B * s * l * h**2 * (1 + s / (6 * h) + V / (12 * l * h))
 
 
-def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp) -> dict:
-    """Named parts of the step time (s) and memory (bytes) for arrays of layouts."""
-    t, p, d, m, v, z, rc = (np.asarray(x, dtype=float) for x in (t, p, d, m, v, z, rc))
+def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp, c=1, e=1) -> dict:
+    """Named parts of the step time (s) and memory (bytes) for arrays of layouts; ``c`` is the
+    context-parallel size, ``e`` the expert-parallel size (1: neither)."""
+    t, p, d, m, v, z, rc, c, e = (np.asarray(x, dtype=float) for x in (t, p, d, m, v, z, rc, c, e))
     sp = np.asarray(sp, dtype=bool)
     L, h, a, s, V = (float(x) for x in (shape.layers, shape.hidden, shape.heads, shape.sequence, shape.vocabulary))
     P = float(shape.parameters)
     W = float(shape.layer_matmul_params or 12 * h**2)  # 24 h^2 forward FLOPs per token = 2 x 12 h^2 weights
     A = float(shape.attention_width or h)
+    K = float(shape.kv_width or h)
     act = float(shape.activation_bytes or 34 * h)  # Korthikanti et al.: 34 s b h per layer
+    P_exp = float(shape.expert_parameters)
     peak, hbm = machine.peak_flops, machine.memory_bandwidth
     up = machine.scale_up_bandwidth * C.COLLECTIVE_EFFICIENCY
     out = machine.scale_out_bandwidth * C.COLLECTIVE_EFFICIENCY
     micro = batch / (d * m)  # microbatches per step
+    sl = s / c  # tokens of each sequence on one accelerator (context parallelism splits them)
 
     # -- compute of one microbatch on one pipeline stage ------------------------------------
     layers_per_stage = np.ceil(L / p)  # the slowest stage when the layers do not divide evenly
-    fwd_layer = (2 * m * s * W + 4 * m * s**2 * A) / t
+    # each of the sl local queries attends to all s keys (ring attention, Liu et al. 2023)
+    fwd_layer = (2 * m * sl * W + 4 * m * sl * s * A) / t
     passes = np.where(rc == 2, 4.0, 3.0)
     if shape.flash_attention:
         # FlashAttention recomputes the attention scores in the backward pass and never writes
         # the s x s matrices: selective recomputation has nothing left to recompute.
-        hw_layer = fwd_layer * passes + 2 * m * s**2 * A / t
+        hw_layer = fwd_layer * passes + 2 * m * sl * s * A / t
         score_bytes = 0.0
     else:
-        hw_layer = fwd_layer * passes + np.where(rc == 1, 4 * m * s**2 * A / t, 0.0)
+        hw_layer = fwd_layer * passes + np.where(rc == 1, 4 * m * sl * s * A / t, 0.0)
         score_bytes = 5 * a * s / (h * t)  # Korthikanti's softmax, dropout and mask bytes per m s h
     width = h / t
     efficiency = C.GEMM_EFFICIENCY_MAX * width / (width + C.GEMM_HALF_WIDTH)
-    logits = 6 * m * s * h * V / t  # forward and backward of the output layer, on the last stage
-    matmul = (layers_per_stage * hw_layer + logits) / (peak * efficiency)
+    # Routed experts wait for the busiest expert: their share of the matmuls runs longer.
+    imbalance = 1 + C.MOE_IMBALANCE * shape.expert_matmul_fraction
+    logits = 6 * m * sl * h * V / t  # forward and backward of the output layer, on the last stage
+    matmul = (layers_per_stage * hw_layer * imbalance + logits) / (peak * efficiency)
 
     # activation bytes per layer (Korthikanti et al. table 2: m s h (34 + 5 a s / h) unsharded)
     # (10 h of it, layer-norm inputs, dropout masks and the inputs of the first matmuls, stays
     # whole without sequence parallelism)
-    act_tp = np.where(sp, m * s * (act / t + h * score_bytes), m * s * (10 * h + (act - 10 * h) / t + h * score_bytes))
+    act_tp = np.where(sp, m * sl * (act / t + h * score_bytes),
+                      m * sl * (10 * h + (act - 10 * h) / t + h * score_bytes))
     memory_bound = layers_per_stage * act_tp * C.MEMORY_PASSES * passes / hbm
 
     allreduces = np.where(rc == 2, 6.0, 4.0)  # 2 per forward, 2 per backward (+2 recomputed)
-    tp_bytes = m * s * h * 2
+    tp_bytes = m * sl * h * 2
     across = (machine.cross_pod_bandwidth or machine.scale_out_bandwidth) * C.COLLECTIVE_EFFICIENCY
     pod = machine.gpus_per_pod or machine.gpus
     in_node = (t <= machine.gpus_per_node) & (machine.gpus_per_node % t == 0)
     tp_bw = np.where(in_node, up, np.where(t > pod, across, out))
     tensor_comm = np.where(t > 1, layers_per_stage * allreduces * 2 * (t - 1) / t * tp_bytes / tp_bw, 0.0)
 
-    p2p_bytes = m * s * h * 2 / np.where(sp, t, 1.0)
+    # Context parallelism: each layer passes its K and V blocks around the ring of c ranks, once
+    # forward and twice backward (Liu et al. 2023, ring attention; Megatron-Core's context
+    # parallelism), overlapped with the attention it feeds; only the excess is exposed.
+    cp_bw = np.where(t * c <= machine.gpus_per_node, up, out)
+    cp_bytes = (c - 1) * 2 * m * sl * K * 2 / t
+    cp_comm = layers_per_stage * passes * cp_bytes / cp_bw  # forward, 2 x backward (+ recomputed forward)
+    attention_s = layers_per_stage * (passes * 4 * m * sl * s * A / t) / (peak * efficiency)
+    context_comm = np.where(c > 1, np.maximum(0.0, cp_comm - attention_s), 0.0)
+
+    # Expert parallelism: two all-to-alls (dispatch, combine) per MoE layer forward, two more
+    # backward and two more when recomputed, each moving a rank's tokens x top_k x h (bf16),
+    # (e-1)/e of it to other ranks (Lepikhin et al. 2020, GShard; Megatron-Core MoE). Within the
+    # scale-up domain when t x e fits in it, else over the fabric.
+    moe_stage = layers_per_stage * shape.moe_layers / L
+    a2a_tokens = m * sl / np.where(sp, t, 1.0)
+    a2a_bytes = a2a_tokens * shape.top_k * h * 2 * (e - 1) / e
+    ep_bw = np.where(t * e <= machine.gpus_per_node, up, out)
+    all_to_alls = np.where(rc == 2, 6.0, 4.0)
+    expert_comm = np.where(e > 1, moe_stage * all_to_alls * a2a_bytes / ep_bw, 0.0)
+
+    p2p_bytes = m * sl * h * 2 / np.where(sp, t, 1.0)
     p2p_bw = np.where(t * p <= machine.gpus_per_node, up, out)
     pipeline_comm = np.where(p > 1, 2 * v * p2p_bytes / p2p_bw, 0.0)
 
-    per_micro = matmul + memory_bound + tensor_comm
+    per_micro = matmul + memory_bound + tensor_comm + context_comm + expert_comm
     bubble = (p - 1) / v * per_micro
     compute = micro * (matmul + memory_bound)
     step_pipeline = (micro + (p - 1) / v) * (per_micro + pipeline_comm)
 
     # -- data parallelism -------------------------------------------------------------------
-    local_params = P * layers_per_stage / L / t
-    grad_bytes = local_params * C.BYTES_GRADIENTS
+    # Dense weights are replicated over d x c ranks (context-parallel ranks hold the same
+    # weights); routed experts are spread over e of them (and over the tensor group), so each
+    # expert has d x c / e replicas.
+    share = layers_per_stage / L
+    dense_local = (P - P_exp) * share / t
+    expert_local = P_exp * share / (t * e)
+    local_params = dense_local + expert_local
+    n_dense, n_expert = d * c, np.maximum(1.0, d * c / e)
     # Hierarchical all-reduce: replicas in a node over the scale-up links, then replicas in a
     # pod over the fabric at full bandwidth, then across pods through the oversubscribed top
     # tier, each step on the share of the gradients left by the one before.
-    d_node = np.maximum(1.0, np.minimum(d, np.floor(machine.gpus_per_node / (t * p))))
-    d_pod = np.maximum(d_node, np.minimum(d, np.floor(pod / (t * p))))
     volume = np.where(z == 3, 3.0, 2.0)  # ZeRO-3 gathers weights again in the backward pass
 
-    def ring(n, share, bw):
-        return volume * (n - 1) / n * share / bw
+    def ring(n, share_bytes, bw):
+        return volume * (n - 1) / n * share_bytes / bw
 
-    dp_time = (ring(d_node, grad_bytes, up) + ring(d_pod / d_node, grad_bytes / d_node, out)
-               + ring(d / d_pod, grad_bytes / d_pod, across))
-    dp_time = np.where(d > 1, dp_time, 0.0)
+    def all_reduce(n, grad_bytes, group):
+        d_node = np.maximum(1.0, np.minimum(n, np.floor(machine.gpus_per_node / group)))
+        d_pod = np.maximum(d_node, np.minimum(n, np.floor(pod / group)))
+        return np.where(n > 1, ring(d_node, grad_bytes, up) + ring(d_pod / d_node, grad_bytes / d_node, out)
+                        + ring(n / d_pod, grad_bytes / d_pod, across), 0.0)
+
+    dp_time = (all_reduce(n_dense, dense_local * C.BYTES_GRADIENTS, t * p)
+               + all_reduce(n_expert, expert_local * C.BYTES_GRADIENTS, t * p * e))
     overlap = per_micro * 2.0 / passes  # the last microbatch's backward pass hides part of it
     dp_exposed = np.maximum(0.0, dp_time - overlap)
-    opt_params = local_params / np.where(z >= 1, d, 1.0)
-    optimizer = opt_params * C.OPTIMIZER_STEP_BYTES / hbm
+    sharded = dense_local / np.where(z >= 1, n_dense, 1.0) + expert_local / np.where(z >= 1, n_expert, 1.0)
+    optimizer = sharded * C.OPTIMIZER_STEP_BYTES / hbm
 
     step = step_pipeline + dp_exposed + optimizer
 
     # -- memory per accelerator ---------------------------------------------------------------
-    weights = local_params * C.BYTES_WEIGHTS / np.where(z >= 3, d, 1.0)
-    gradients = local_params * C.BYTES_GRADIENTS / np.where(z >= 2, d, 1.0)
-    optimizer_states = local_params * C.BYTES_OPTIMIZER / np.where(z >= 1, d, 1.0)
+    def per_gpu(stage):
+        return dense_local / np.where(z >= stage, n_dense, 1.0) + expert_local / np.where(z >= stage, n_expert, 1.0)
+
+    weights = per_gpu(3) * C.BYTES_WEIGHTS
+    gradients = per_gpu(2) * C.BYTES_GRADIENTS
+    optimizer_states = sharded * C.BYTES_OPTIMIZER
     per_layer = np.select([rc == 2, rc == 1],
-                          [m * s * h * 2 / np.where(sp, t, 1.0),
-                           act_tp - m * s * h * score_bytes],
+                          [m * sl * h * 2 / np.where(sp, t, 1.0),
+                           act_tp - m * sl * h * score_bytes],
                           act_tp)
     in_flight = np.minimum(micro, p) / p  # the first stage holds p microbatches (1F1B)
     interleave = np.where(v > 1, 1 + (p - 1) / (p * v), 1.0)
-    activations = L * per_layer * in_flight * interleave + 4 * m * s * V / t
+    activations = L * per_layer * in_flight * interleave + 4 * m * sl * V / t
     total_memory = weights + gradients + optimizer_states + activations
 
     tokens = batch * s
-    hw_flops = (batch / m) * (L * hw_layer * t + logits * t)  # whole model, whole batch
+    hw_flops = (batch / m) * c * (L * hw_layer * t + logits * t)  # whole model, whole batch
     return {
         "step_time_s": step,
-        "gpus_used": t * p * d,
+        "gpus_used": t * p * d * c,
         "compute_s": compute,
         "matmul_s": micro * matmul,
         "memory_bound_s": micro * memory_bound,
         "tensor_comm_s": micro * tensor_comm,
+        "context_comm_s": micro * context_comm,
+        "expert_comm_s": micro * expert_comm,
         "pipeline_bubble_s": bubble,
         "pipeline_comm_s": (micro + (p - 1) / v) * pipeline_comm,
         "data_comm_s": dp_time,
