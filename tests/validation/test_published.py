@@ -41,8 +41,20 @@ def test_rsc_exabyte_pass_takes_17_4_hours(rsc):
     assert w.bound == "storage"
 
 
-def test_rsc_fabric_16000_endpoints_three_levels(rsc):
-    assert rsc.network.endpoints == 16_000 and rsc.network.levels == 3
+def test_rsc_fabric_is_the_published_two_level_clos(rsc):
+    # Meta: "two-level Clos" of 200 Gb/s HDR for 16,000 GPUs. With 800-port CS8500 directors on
+    # top of 40-port QM8700 leaves (20 down, 20 up) it is exactly two levels: 800 leaves x 20
+    # endpoints, 16,000 up-links on 20 directors of 800 ports. (Before the top_switch field the
+    # model gave three levels of 2,000 40-port switches.)
+    n = rsc.network
+    assert n.endpoints == 16_000 and n.levels == 2
+    assert n.switches_per_level == (800, 20) and n.switches == 820
+    assert n.switch_models == ("qm8700", "cs8500")
+    assert n.switch_links == 16_000 and n.max_endpoints == 16_000
+    assert n.transceivers == 2 * (16_000 + 16_000)
+    # phase 1, 760 DGX A100: 6,080 endpoints on 304 leaves and 8 directors
+    p1 = rsc.phases[0].network
+    assert p1.levels == 2 and p1.switches_per_level == (304, 8)
 
 
 def test_megatron_gpt3_34_days():
