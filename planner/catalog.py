@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PlanError
-from .hardware import Accelerator, CatalogEntries, Cooling, Fabric, System
+from .hardware import Accelerator, CatalogEntries, Cooling, Fabric, Switch, System
 from .schema import Reader
 from .yamlio import read_file
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
-KINDS = ("accelerators", "systems", "fabrics", "cooling")
+KINDS = ("accelerators", "systems", "fabrics", "switches", "cooling")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Catalog:
     accelerators: dict
     systems: dict
     fabrics: dict
+    switches: dict
     cooling: dict
 
     def kind(self, name: str) -> dict:
@@ -35,6 +36,9 @@ class Catalog:
 
     def fabric(self, id_: str) -> Fabric:
         return self.fabrics[id_]
+
+    def switch(self, id_: str) -> Switch:
+        return self.switches[id_]
 
     def with_entries(self, entries: CatalogEntries) -> Catalog:
         if not any(getattr(entries, k) for k in KINDS):
@@ -63,4 +67,4 @@ def for_plan(plan) -> Catalog:
     return builtin().with_entries(plan.catalog)
 
 
-__all__ = ["Catalog", "builtin", "for_plan", "Accelerator", "System", "Fabric", "Cooling", "KINDS"]
+__all__ = ["Catalog", "builtin", "for_plan", "Accelerator", "System", "Fabric", "Switch", "Cooling", "KINDS"]

@@ -70,8 +70,17 @@ def cmd_catalog(args) -> int:
                           f"{q(entry.tdp_w, 'power')}")
             elif kind == "systems":
                 detail = f"{entry.accelerators} x {entry.accelerator}, {q(entry.max_power_w, 'power')} max"
+                if entry.domain != entry.accelerators:
+                    detail += f", scale-up domain {entry.domain}"
+                if entry.rack_scale:
+                    detail += ", a whole rack"
+                if entry.cooling == "liquid":
+                    detail += ", liquid-cooled"
             elif kind == "fabrics":
                 detail = f"{entry.port_speed_bytes_per_s * 8 / 1e9:g} Gb/s, radix {entry.switch_radix}"
+            elif kind == "switches":
+                detail = (f"{entry.ports} x {entry.port_speed_bytes_per_s * 8 / 1e9:g} Gb/s, "
+                          f"{q(entry.power_w, 'power')}, {entry.rack_units}U")
             else:
                 detail = f"{q(entry.rack_power_limit_w, 'power')} per rack, PUE {entry.typical_pue:g}"
             print(f"  {entry.id:<18} {entry.name}: {detail}")

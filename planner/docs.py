@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .hardware import Accelerator, Cooling, Fabric, System
+from .hardware import Accelerator, Cooling, Fabric, Switch, System
 from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .kinds import DEFAULT_KIND, KINDS
 from .schema import specs
@@ -19,7 +19,7 @@ SECTIONS = [
     ("workloads[]", Workload), ("workloads[].dataset", Dataset), ("workloads[].model", ModelShape),
     ("workloads[].parallelism", Parallelism),
     ("catalog.accelerators.ID", Accelerator), ("catalog.systems.ID", System),
-    ("catalog.fabrics.ID", Fabric), ("catalog.cooling.ID", Cooling),
+    ("catalog.fabrics.ID", Fabric), ("catalog.switches.ID", Switch), ("catalog.cooling.ID", Cooling),
 ]
 
 

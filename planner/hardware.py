@@ -1,4 +1,4 @@
-"""Hardware descriptions: accelerators, systems (nodes), fabrics and cooling types.
+"""Hardware descriptions: accelerators, systems (nodes), fabrics, switch models and cooling types.
 
 The same types describe the built-in catalog (``planner/catalog/*.yaml``) and the custom
 hardware a plan declares under ``catalog:``. Inside, values are SI: FLOP/s, B, B/s, W, USD.
@@ -58,11 +58,25 @@ class System:
     fabric_ports: int | None = field("fabric_ports", "int",
                                      "Compute-fabric ports per system (default: one per accelerator)", None,
                                      strict_min=True, maximum=1e4)
+    scale_up_domain: int | None = field(
+        "scale_up_domain", "int",
+        "Accelerators in one scale-up (NVLink/NVSwitch/Infinity Fabric) domain: 8 for DGX/HGX, 72 for NVL72 "
+        "(default: the system's accelerators)", None, strict_min=True, maximum=1e6)
+    rack_scale: bool = field("rack_scale", "bool",
+                             "The system is a whole rack (e.g. NVL72): one per rack, whatever its height", False)
+    cooling: str = field("cooling", "choice",
+                         "Cooling the system needs: air, or liquid at the chip (direct-to-chip or immersion)", "air",
+                         choices=("air", "liquid"))
     source: str = field("source", "str", "Where these figures were published", "")
 
     @property
     def ports(self) -> int:
         return self.fabric_ports if self.fabric_ports is not None else self.accelerators
+
+    @property
+    def domain(self) -> int:
+        """Accelerators in one scale-up domain (what tensor parallelism may span at its speed)."""
+        return self.scale_up_domain if self.scale_up_domain is not None else self.accelerators
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +99,22 @@ class Fabric:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Switch:
+    """A switch model a fabric may be built of (``network.switch``, ``network.top_switch``):
+    fixed-configuration boxes and director-class (modular) chassis alike."""
+
+    id: str
+    name: str = field("name", "str", "Display name", "")
+    ports: int = field("ports", "int", "Ports per switch (its radix)", MISSING, minimum=2, maximum=1e5)
+    port_speed_bytes_per_s: float = field("port_speed", "quantity", "Speed of one port, one direction",
+                                          MISSING, dim="bandwidth", display="bitrate", strict_min=True)
+    power_w: float = field("power", "quantity", "Typical power of one switch", 0.0, dim="power")
+    price_usd: float | None = field("price", "quantity", "Price of one switch", None, dim="usd")
+    rack_units: int = field("rack_units", "int", "Height in rack units", 1, strict_min=True, maximum=100)
+    source: str = field("source", "str", "Where these figures were published", "")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Cooling:
     id: str
     name: str = field("name", "str", "Display name", "")
@@ -93,6 +123,8 @@ class Cooling:
                                       strict_min=True)
     typical_pue: float = field("typical_pue", "number", "Typical power usage effectiveness", MISSING,
                                minimum=1.0, maximum=10.0)
+    liquid: bool = field("liquid", "bool", "Removes heat with liquid at the chip (direct-to-chip or immersion)",
+                         False)
     source: str = field("source", "str", "Where these figures were published", "")
 
 
@@ -103,4 +135,5 @@ class CatalogEntries:
     accelerators: tuple = field("accelerators", "table", "Custom accelerators by id", (), item=Accelerator)
     systems: tuple = field("systems", "table", "Custom systems by id", (), item=System)
     fabrics: tuple = field("fabrics", "table", "Custom fabrics by id", (), item=Fabric)
+    switches: tuple = field("switches", "table", "Custom switch models by id", (), item=Switch)
     cooling: tuple = field("cooling", "table", "Custom cooling types by id", (), item=Cooling)

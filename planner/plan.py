@@ -58,6 +58,15 @@ class Network:
     oversubscription: float = field("oversubscription", "number",
                                     "Down:up ratio at the top tier of the fabric; 1 = non-blocking", 1.0,
                                     minimum=1.0, maximum=64.0)
+    switch: str | None = field("switch", "str",
+                               "Catalog id of the switch model of every tier (default: the fabric's own switch)",
+                               None, ref="switches")
+    top_switch: str | None = field("top_switch", "str",
+                                   "Catalog id of the top tier's switch model, e.g. a director-class chassis "
+                                   "(default: switch)", None, ref="switches")
+    scalable_unit: int | None = field("scalable_unit", "int",
+                                      "Rail-optimized: nodes per scalable unit (default: a leaf's down ports)", None,
+                                      strict_min=True, maximum=1e6)
 
 
 @dataclass(frozen=True, kw_only=True)

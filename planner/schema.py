@@ -178,7 +178,7 @@ class Reader:
                 known = sorted(self.refs[spec.ref])
                 close = difflib.get_close_matches(str(raw), known, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                kind = spec.ref.rstrip("s") if spec.ref != "cooling" else "cooling"
+                kind = {"cooling": "cooling", "switches": "switch"}.get(spec.ref, spec.ref.rstrip("s"))
                 self.problem(path, f"a {kind} id from the catalog: {', '.join(known)}{hint}", _found(raw))
                 return _BAD
             return str(raw)

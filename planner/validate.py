@@ -129,7 +129,7 @@ def _references(plan: Plan, catalog: Catalog) -> list[Finding]:
         if value not in known:
             close = difflib.get_close_matches(value, list(known), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            what = kind.rstrip("s") if kind != "cooling" else "cooling"
+            what = {"cooling": "cooling", "switches": "switch"}.get(kind, kind.rstrip("s"))
             out.append(error("unknown-id", path, f"a {what} id from the catalog: {', '.join(sorted(known))}{hint}",
                              f"'{value}'"))
 
@@ -139,12 +139,15 @@ def _references(plan: Plan, catalog: Catalog) -> list[Finding]:
         for j, g in enumerate(phase.nodes):
             ref("systems", g.system, ("phases", i, "nodes", j, "system"))
     ref("fabrics", plan.network.fabric, ("network", "fabric"))
+    for key in ("switch", "top_switch"):
+        if getattr(plan.network, key) is not None:
+            ref("switches", getattr(plan.network, key), ("network", key))
     ref("cooling", plan.facility.cooling, ("facility", "cooling"))
     return out
 
 
 def _online(plan: Plan, catalog: Catalog, needed: set) -> dict:
-    """For each phase index in ``needed``: (accelerators online, accelerators per node of the most
+    """For each phase index in ``needed``: (accelerators online, the scale-up domain of the most
     numerous system, accelerator ids online), in one pass over the phases."""
     out: dict = {}
     gpus = 0
@@ -155,7 +158,7 @@ def _online(plan: Plan, catalog: Catalog, needed: set) -> dict:
             gpus += n
             systems[g.system] = systems.get(g.system, 0) + n
         if i in needed:
-            main = catalog.systems[max(systems, key=systems.__getitem__)].accelerators if systems else 0
+            main = catalog.systems[max(systems, key=systems.__getitem__)].domain if systems else 0
             accelerators = tuple(sorted({catalog.systems[s].accelerator for s in systems}))
             out[i] = (gpus, main, accelerators)
     return out

@@ -51,6 +51,7 @@ def _rows(kind: str, entry) -> list:
                 ("TDP", q(entry.tdp_w, "power"), entry.tdp_w)]
     if kind == "systems":
         return [("Accelerator", f"{entry.accelerators} x {entry.accelerator}", None),
+                ("Scale-up domain", str(entry.domain), entry.domain),
                 ("Max power", q(entry.max_power_w, "power"), entry.max_power_w),
                 ("Typical", q(entry.typical_power_w or entry.max_power_w, "power"),
                  entry.typical_power_w or entry.max_power_w),
@@ -62,6 +63,12 @@ def _rows(kind: str, entry) -> list:
                 ("Switch power", q(entry.switch_power_w, "power"), entry.switch_power_w),
                 ("Optic power", q(entry.optic_power_w, "power"), entry.optic_power_w),
                 ("Switch price", f"{entry.switch_price_usd or 0:,.0f} USD", entry.switch_price_usd or 0)]
+    if kind == "switches":
+        return [("Ports", str(entry.ports), entry.ports),
+                ("Port", f"{entry.port_speed_bytes_per_s * 8 / 1e9:g} Gb/s", entry.port_speed_bytes_per_s),
+                ("Power", q(entry.power_w, "power"), entry.power_w),
+                ("Height", f"{entry.rack_units} U", entry.rack_units),
+                ("Price", f"{entry.price_usd:,.0f} USD" if entry.price_usd else "—", entry.price_usd or 0)]
     return [("Rack limit", q(entry.rack_power_limit_w, "power"), entry.rack_power_limit_w),
             ("Typical PUE", f"{entry.typical_pue:g}", entry.typical_pue)]
 

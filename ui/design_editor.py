@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 
 from planner import catalog as _catalog
 from planner import edit
-from planner.hardware import Accelerator, Cooling, Fabric, System
+from planner.hardware import Accelerator, Cooling, Fabric, Switch, System
 from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
 
 from .form import ObjectForm
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
-CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fabric, "cooling": Cooling}
+CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fabric, "switches": Switch,
+                   "cooling": Cooling}
 LISTS = {"phases": Phase, "nodes": NodeGroup, "storage": StorageTier, "workloads": Workload}
 
 

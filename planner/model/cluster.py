@@ -33,7 +33,9 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
     fabric = catalog.fabrics[plan.network.fabric]
     limit_w = facility.rack_power_limit_w or cooling.rack_power_limit_w
     pue = facility.pue or cooling.typical_pue
-    gpus = nodes = endpoints = racks = 0
+    net_switch = catalog.switches[plan.network.switch] if plan.network.switch else None
+    net_top = catalog.switches[plan.network.top_switch] if plan.network.top_switch else None
+    gpus = nodes = endpoints = racks = rails = 0
     peak: dict = {}
     sparse: dict = {}
     systems: dict = {}  # system id -> accelerators
@@ -66,6 +68,7 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
             gpus += n_acc
             nodes += g.count
             endpoints += g.count * system.ports
+            rails = max(rails, system.ports)
             systems[system.id] = systems.get(system.id, 0) + n_acc
             accelerators[acc.id] = accelerators.get(acc.id, 0) + n_acc
             mfu_sum += n_acc * (acc.typical_mfu if acc.typical_mfu is not None else 0.4)
@@ -86,9 +89,10 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
                 note_unpriced(system.id)
             else:
                 nodes_usd += g.count * system.price_usd
-            # Racks are provisioned for the nodes' maximum power, and limited by rack units.
+            # Racks are provisioned for the nodes' maximum power, and limited by rack units; a
+            # rack-scale system (NVL72) is a rack of its own.
             per_rack = min(int(limit_w // system.max_power_w), facility.rack_units // system.rack_units)
-            per_rack = max(per_rack, 1)
+            per_rack = 1 if system.rack_scale else max(per_rack, 1)
             racks += math.ceil(g.count / per_rack)
             load = per_rack * typical
             if load > densest[1]:
@@ -106,7 +110,9 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
         if fabric_unpriced and endpoints:
             note_unpriced(fabric.id)
 
-        net = _network.size(fabric, plan.network.topology, endpoints, gpus, plan.network.oversubscription)
+        net = _network.size(fabric, plan.network.topology, endpoints, gpus, plan.network.oversubscription,
+                            nodes=nodes, rails=rails, scalable_unit=plan.network.scalable_unit, switch=net_switch,
+                            top_switch=net_top)
         storage = StorageResult(tiers=tiers, capacity_bytes=capacity, read_bandwidth_bytes_per_s=read_bw,
                                 write_bandwidth_bytes_per_s=write_bw, power_w=storage_w)
         it_w = acc_w + node_w + net.power_w + storage_w

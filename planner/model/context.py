@@ -29,7 +29,7 @@ class CheckContext:
     workload: Any
     phase_index: int
     gpus_online: int  # accelerators online at the workload's phase
-    gpus_per_node: int  # of the phase's most numerous system
+    gpus_per_node: int  # scale-up domain of the phase's most numerous system (8 for DGX, 72 for NVL72)
     accelerators: tuple  # accelerator ids online at the phase
     path: tuple  # ("workloads", index)
 

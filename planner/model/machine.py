@@ -20,7 +20,7 @@ class MachineDescription:
     accelerator: str  # its accelerator
     mixed: bool  # more than one accelerator type online
     peak_flops_per_gpu: dict  # precision -> dense FLOP/s, averaged over the accelerators online
-    gpus_per_node: int  # the scale-up (NVLink) domain of the node
+    gpus_per_node: int  # the main system's scale-up (NVLink) domain: what tensor parallelism may span
     memory_bytes: float  # of one accelerator of the main system
     memory_bandwidth_bytes_per_s: float
     scale_up_bandwidth_bytes_per_s: float  # one direction, within the node
@@ -56,7 +56,7 @@ def describe(catalog, system_counts: dict, accelerator_counts: dict, gpus: int, 
         accelerator=acc.id,
         mixed=len(accelerator_counts) > 1,
         peak_flops_per_gpu={k: v / gpus for k, v in peak.items()},
-        gpus_per_node=system.accelerators,
+        gpus_per_node=system.domain,  # the scale-up domain: 8 for DGX/HGX, 72 for an NVL72 rack
         memory_bytes=acc.memory_bytes,
         memory_bandwidth_bytes_per_s=acc.memory_bandwidth_bytes_per_s or DEFAULT_MEMORY_BANDWIDTH,
         scale_up_bandwidth_bytes_per_s=up,

@@ -1,82 +1,88 @@
 """Compute-fabric sizing: folded-Clos (fat-tree) levels, switches, links, optics, bandwidth.
 
-A fat tree of radix-k switches with L levels holds k * d * (k/2)^(L-2) endpoints, where d is
-the number of down ports of a switch just below the top tier: k/2 when non-blocking, k*r/(r+1)
-with oversubscription r (Al-Fares et al., "A Scalable, Commodity Data Center Network
-Architecture", SIGCOMM 2008, for the non-blocking case: k^3/4 hosts at three levels).
-16,000 endpoints on 40-port switches is exactly a three-level non-blocking tree.
+A fat tree of radix-k switches with L levels holds K * d * (k/2)^(L-2) endpoints, where K is
+the radix of the top tier's switches (k unless a larger model, a director-class chassis, sits
+there: ``network.top_switch``) and d the down ports of a switch just below the top tier: k/2
+when non-blocking, k*r/(r+1) with oversubscription r (Al-Fares et al., "A Scalable, Commodity
+Data Center Network Architecture", SIGCOMM 2008, for the non-blocking case: k^3/4 hosts at three
+levels). 16,000 endpoints on 40-port switches is exactly a three-level non-blocking tree; with
+800-port directors on top (Meta RSC's "two-level Clos") it is exactly two: 800 x 20.
+
+A rail-optimized fabric is sized by planner/model/rail.py (scalable units, a leaf per rail).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ..hardware import Fabric
+from . import rail as _rail
+from .clos import MAX_LEVELS, capacity, down_below_top, levels_needed, pod_size, tiers_above
 from .results import NetworkResult
 
-MAX_LEVELS = 6
+__all__ = ["MAX_LEVELS", "SwitchModel", "capacity", "levels_needed", "pod_size", "size", "switch_model",
+           "tiers_above"]
 
 
-def _down_below_top(radix: int, oversubscription: float) -> int:
-    # Ports facing down on the switches under the top tier; r = down/up.
-    return max(1, min(radix - 1, math.floor(radix * oversubscription / (oversubscription + 1))))
+@dataclass(frozen=True)
+class SwitchModel:
+    """The switch a tier is built of: a catalog switch, or the fabric's own figures."""
+
+    id: str
+    radix: int
+    power_w: float
+    price_usd: float | None
 
 
-def capacity(radix: int, levels: int, oversubscription: float = 1.0) -> int:
-    """Most endpoints a fabric of this radix and number of levels can connect."""
-    if levels <= 1:
-        return radix
-    d = _down_below_top(radix, oversubscription)
-    return radix * d * (radix // 2) ** (levels - 2)
+def switch_model(fabric: Fabric, switch=None) -> SwitchModel:
+    if switch is None:
+        return SwitchModel(fabric.id, fabric.switch_radix, fabric.switch_power_w, fabric.switch_price_usd)
+    return SwitchModel(switch.id, switch.ports, switch.power_w, switch.price_usd)
 
 
-def pod_size(radix: int, levels: int, oversubscription: float = 1.0) -> int:
-    """Endpoints that reach each other without crossing the top tier (so without its
-    oversubscription): a leaf's for two levels, an aggregation block's for three."""
-    if levels <= 1:
-        return radix
-    return _down_below_top(radix, oversubscription) * (radix // 2) ** (levels - 2)
+def _fat_tree(endpoints: int, k: int, top: int, r: float):
+    levels = levels_needed(endpoints, k, r, top)
+    if levels == 1:
+        return levels, [1], 0, 1.0, min(endpoints, top)
+    d_top = down_below_top(k, r)
+    d_leaf = d_top if levels == 2 else k // 2
+    leaves = math.ceil(endpoints / d_leaf)
+    above, links = tiers_above(leaves * (k - d_leaf), k, top, levels - 1, r)
+    return levels, [leaves] + above, links, r, pod_size(k, levels, r)
 
 
-def levels_needed(endpoints: int, radix: int, oversubscription: float = 1.0) -> int:
-    levels = 1
-    while capacity(radix, levels, oversubscription) < endpoints and levels < MAX_LEVELS:
-        levels += 1
-    return levels
-
-
-def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, oversubscription: float) -> NetworkResult:
-    """Size the fabric for ``endpoints`` node ports serving ``accelerators`` accelerators."""
-    k = fabric.switch_radix
+def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, oversubscription: float, *,
+         nodes: int = 0, rails: int = 0, scalable_unit: int | None = None, switch=None,
+         top_switch=None) -> NetworkResult:
+    """Size the fabric for ``endpoints`` node ports serving ``accelerators`` accelerators on
+    ``nodes`` nodes of at most ``rails`` ports each. ``switch`` and ``top_switch`` are catalog
+    switch models (None: the fabric's own)."""
+    low = switch_model(fabric, switch)
+    high = switch_model(fabric, top_switch) if top_switch is not None else low
+    k, K = low.radix, high.radix
     speed = fabric.port_speed_bytes_per_s
     if endpoints <= 0:
         return NetworkResult(fabric.id, topology, 0, 0, (), 0, 0, 0, 0, oversubscription, 0, 0, speed,
                              0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    levels = levels_needed(endpoints, k, oversubscription)
-    half = k // 2
-    d_top = _down_below_top(k, oversubscription)
-    per_level = []
-    switch_links = 0
-    if levels == 1:
-        per_level.append(1)
-        r_eff = 1.0
+    sus = su_nodes = 0
+    if topology == "rail-optimized" and nodes > 0:
+        plan = _rail.size(endpoints, nodes, rails or math.ceil(endpoints / nodes), scalable_unit, k, K,
+                          oversubscription)
+        levels, per_level, switch_links = plan.levels, list(plan.per_level), plan.switch_links
+        r_eff, pod = (oversubscription if levels > 1 else 1.0), plan.pod_endpoints
+        sus, su_nodes = plan.scalable_units, plan.su_nodes
     else:
-        below = endpoints  # links arriving from below at the current level
-        for level in range(1, levels):
-            down = d_top if level == levels - 1 else half
-            n = math.ceil(below / down)
-            per_level.append(n)
-            below = n * (k - down)
-            switch_links += below
-        per_level.append(math.ceil(below / k))
-        r_eff = oversubscription
+        levels, per_level, switch_links, r_eff, pod = _fat_tree(endpoints, k, K, oversubscription)
+    models = tuple([low.id] * (len(per_level) - 1) + [high.id])
     switches = sum(per_level)
     optical_endpoint = fabric.endpoint_link == "optical"
     transceivers = 2 * switch_links + (2 * endpoints if optical_endpoint else 0)
-    switch_power = switches * fabric.switch_power_w
+    switch_power = sum(per_level[:-1]) * low.power_w + per_level[-1] * high.power_w
     optics_power = transceivers * fabric.optic_power_w
     injection = endpoints * speed / accelerators if accelerators else 0.0
-    capex = switches * (fabric.switch_price_usd or 0.0) + transceivers * (fabric.optic_price_usd or 0.0)
+    switch_usd = sum(per_level[:-1]) * (low.price_usd or 0.0) + per_level[-1] * (high.price_usd or 0.0)
+    capex = switch_usd + transceivers * (fabric.optic_price_usd or 0.0)
     return NetworkResult(
         fabric=fabric.id,
         topology=topology,
@@ -88,8 +94,8 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
         switch_links=switch_links,
         transceivers=transceivers,
         oversubscription=r_eff,
-        max_endpoints=capacity(k, levels, oversubscription),
-        pod_endpoints=min(endpoints, pod_size(k, levels, oversubscription)),
+        max_endpoints=capacity(k, levels, oversubscription, K),
+        pod_endpoints=min(endpoints, pod),
         port_speed_bytes_per_s=speed,
         injection_bandwidth_per_accelerator_bytes_per_s=injection,
         bandwidth_per_accelerator_bytes_per_s=injection / r_eff,
@@ -100,4 +106,7 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
         optics_power_w=optics_power,
         power_w=switch_power + optics_power,
         capex_usd=capex,
+        switch_models=models,
+        scalable_units=sus,
+        scalable_unit_nodes=su_nodes,
     )

@@ -32,6 +32,9 @@ class NetworkResult:
     optics_power_w: float
     power_w: float
     capex_usd: float
+    switch_models: tuple = ()  # the switch model of each tier, bottom-up (catalog or fabric id)
+    scalable_units: int = 0  # rail-optimized: scalable units provisioned (0: a fat tree)
+    scalable_unit_nodes: int = 0  # rail-optimized: nodes per scalable unit
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ CODES = {
     "rack-over-cooling-limit": "rack power provisioned above what the cooling removes",
     "node-over-rack-limit": "one node draws more than a rack is provisioned for",
     "fabric-too-large": "more endpoints than the fabric can connect",
+    "needs-liquid-cooling": "a system that needs liquid cooling at the chip (an NVL72 rack) under air cooling",
+    "switch-slower-than-fabric": "a switch model whose ports are slower than the fabric's links",
     "price-unknown": "components without a price: capex is incomplete",
     "mixed-accelerators": "more than one accelerator type online: per-GPU figures are averages",
 }
@@ -30,19 +32,35 @@ def cluster_warnings(plan, catalog, phases: tuple) -> list[Warning]:
                            f"Racks provisioned for {q(f.rack_power_limit_w, 'power')}, but {r.cooling} cooling "
                            f"removes at most {q(r.cooling_limit_w, 'power')} per rack", "facility.rack_power_limit"))
     seen = set()  # one warning per system type, at its first node group
+    liquid = catalog.cooling[f.cooling].liquid
     for i, phase in enumerate(plan.phases):
         for j, g in enumerate(phase.nodes):
             system = catalog.systems[g.system]
-            if system.max_power_w > r.limit_w and system.id not in seen:
-                seen.add(system.id)
+            if system.id in seen:
+                continue
+            seen.add(system.id)
+            if system.max_power_w > r.limit_w:
                 out.append(Warning("node-over-rack-limit",
                                    f"One {system.id} draws up to {q(system.max_power_w, 'power')}, over the "
                                    f"{q(r.limit_w, 'power')} rack limit", f"phases[{i}].nodes[{j}].system"))
+            if system.cooling == "liquid" and not liquid:
+                out.append(Warning("needs-liquid-cooling",
+                                   f"{system.id} needs liquid cooling at the chip ({q(system.max_power_w, 'power')} "
+                                   f"per {'rack' if system.rack_scale else 'system'}); {f.cooling} cooling does not "
+                                   "provide it: choose liquid or immersion", "facility.cooling"))
     n = last.network
     if n.endpoints > n.max_endpoints:
         out.append(Warning("fabric-too-large",
                            f"{n.endpoints:,} endpoints exceed the {n.max_endpoints:,} that {n.levels} levels of "
                            f"{n.fabric} switches connect", "network.fabric"))
+    fabric = catalog.fabrics[plan.network.fabric]
+    for key in ("switch", "top_switch"):
+        sid = getattr(plan.network, key)
+        if sid is not None and catalog.switches[sid].port_speed_bytes_per_s < fabric.port_speed_bytes_per_s:
+            out.append(Warning("switch-slower-than-fabric",
+                               f"{sid} ports run at {q(catalog.switches[sid].port_speed_bytes_per_s, 'bitrate')}, "
+                               f"slower than the {q(fabric.port_speed_bytes_per_s, 'bitrate')} links of "
+                               f"{fabric.id}", f"network.{key}"))
     m = last.machine
     if m.mixed:
         mix = ", ".join(f"{n:,} {a}" for a, n in m.accelerators)

@@ -61,7 +61,9 @@ def test_rsc_timeline_three_series_against_dates(rsc):
     acc, peak, power = (p.series[0] for p in c.panels)
     assert acc.y == (6080.0, 16000.0)
     assert peak.y == pytest.approx((1.89696, 4.992))
-    assert power.y == pytest.approx((4.495084, 12.6918))
+    # RSC's fabric is two levels of QM8700 leaves under CS8500 directors (was three levels of
+    # QM8700 before the top_switch field: 4.495084 and 12.6918 MW); x PUE 1.1
+    assert power.y == pytest.approx((4.4399872, 12.52944))
     jan, jul = posix(2022, 1, 24), posix(2022, 7, 1)
     assert acc.x[:2] == (jan, jul)
     assert acc.x[2] == pytest.approx(jul + (jul - jan) / 4)  # the last step runs a quarter of the span on
@@ -76,7 +78,9 @@ def test_rsc_power_time_and_scaling(rsc):
     plan, r = rsc
     p = build_power_breakdown(r)
     assert p.panels[0].y.unit == "MW"
-    assert p.panels[0].series[0].y == pytest.approx((6.4, 2.2, 0.938, 2.0, 1.1538))
+    # network: 800 QM8700 x 253 W + 20 CS8500 x 15 kW + 64,000 optics x 4.5 W = 0.7904 MW (three
+    # levels of 2,000 QM8700 gave 0.938 MW); cooling overhead = 10% of the IT power
+    assert p.panels[0].series[0].y == pytest.approx((6.4, 2.2, 0.7904, 2.0, 1.13904))
     t = build_time_breakdown(r, 0)
     assert (t.panels[0].y.unit, t.subtitle) == ("days", "GPT-3 175B on all GPUs")
     assert t.panels[0].series[0].y == pytest.approx((1.62297, 0.0, 1.62297), rel=1e-5)
