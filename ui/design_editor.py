@@ -1,13 +1,15 @@
 """The design editor: a navigator of the plan's parts (phases, node groups, storage, network,
 facility, workloads, custom hardware) and a form for the selected part, with buttons to add,
-duplicate, remove and reorder. Every change goes through the document as one command."""
+duplicate, remove and reorder (Delete in the navigator removes too). Every change goes through
+the document as one command. The buttons wrap on a narrow editor; Tab goes navigator, buttons,
+then the shown form's fields in order."""
 
 from __future__ import annotations
-
-
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QApplication,
+    QFrame,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -24,6 +26,8 @@ from planner import edit
 from planner.hardware import Accelerator, Cooling, Fabric, System
 from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
 
+from .defaults import cooling_change_message, hints
+from .flow import FlowLayout
 from .form import ObjectForm
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -49,6 +53,7 @@ def class_at(path: tuple, plan=None):
 
 class DesignEditor(QWidget):
     message = Signal(str)
+    history_requested = Signal(str)  # undo or redo typed in a field: the window's, on the plan
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -60,13 +65,22 @@ class DesignEditor(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("design_tree")
         self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Plan navigator")
+        self.tree.setAccessibleDescription("Parts of the plan; Delete removes the selected item")
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
-        buttons = QHBoxLayout()
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
+                           context=Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self._on_delete_key)
+        self._merge = True
+        button_row = QWidget()
+        buttons = FlowLayout(button_row, spacing=4)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.buttons = {}
         for name, tip in (("Add", "Add an item to the selected list"), ("Duplicate", "Copy the selected item"),
                           ("Remove", "Remove the selected item"), ("Up", "Move up"), ("Down", "Move down")):
             b = QPushButton(name)
             b.setToolTip(tip)
+            b.setAccessibleDescription(tip)
             b.setObjectName(f"button_{name.lower()}")
             b.clicked.connect(getattr(self, f"_on_{name.lower()}_clicked"))
             buttons.addWidget(b)
@@ -75,7 +89,7 @@ class DesignEditor(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.tree)
-        lv.addLayout(buttons)
+        lv.addWidget(button_row)
 
         self.stack = QStackedWidget()
         self.group_label = QLabel()
@@ -84,8 +98,12 @@ class DesignEditor(QWidget):
         self.group_label.setMargin(8)
         self.stack.addWidget(self.group_label)
         scroll = QScrollArea()
+        scroll.setObjectName("form_scroll")
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
         scroll.setWidget(self.stack)
+        self.scroll = scroll
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(left)
@@ -116,9 +134,18 @@ class DesignEditor(QWidget):
             form = ObjectForm(cls, self._choices_for, with_id=cls in CATALOG_CLASSES.values())
             form.edited.connect(self._on_form_edited)
             form.rejected.connect(self.message)
+            form.history_requested.connect(self.history_requested)
             self.stack.addWidget(form)
             self._forms[cls] = form
+            self._chain_focus(form)
         return self._forms[cls]
+
+    def _chain_focus(self, form: ObjectForm) -> None:
+        """A form made later joins the focus chain right after the buttons, not at the window's end."""
+        previous = self.buttons["Down"]
+        for widget in form.focus_widgets():
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
 
     # -- tree ------------------------------------------------------------------------------
     def _outline(self) -> list[tuple[tuple, str, tuple | None]]:
@@ -212,7 +239,7 @@ class DesignEditor(QWidget):
         form = self._form(cls)
         title = {Plan: "Plan", Network: "Network", Facility: "Facility"}.get(cls, f"{cls.__name__}")
         form.set_object(obj, title + (f" — {getattr(obj, 'name', '') or getattr(obj, 'id', '')}"
-                                      if cls not in (Plan, Network, Facility) else ""))
+                                      if cls not in (Plan, Network, Facility) else ""), hints(plan, path))
         self.stack.setCurrentWidget(form)
 
     def _on_document_plan_changed(self, _plan) -> None:
@@ -221,7 +248,7 @@ class DesignEditor(QWidget):
     # -- edits -------------------------------------------------------------------------------
     def _run(self, operation, *args, text: str, merge_key: str | None = None, editor=None) -> bool:
         """Apply a planner.edit operation through the document (one undoable step)."""
-        problems = self.document.run(operation, *args, text=text, merge_key=merge_key)
+        problems = self.document.run(operation, *args, text=text, merge_key=merge_key if self._merge else None)
         if problems:
             msg = f"Not applied: {problems[0].path}: expected {problems[0].expected}" + (
                 f", found {problems[0].found}" if problems[0].found else "")
@@ -239,9 +266,31 @@ class DesignEditor(QWidget):
         text = f"Set {editor.spec.key if editor else attr}"
         field_path = (() if path == ("plan",) else path) + tuple(attr.split("."))
         had_parameters = self._model_replaces_parameters(field_path)
-        if self._run(edit.set_field, field_path, value, text=text, merge_key=key, editor=editor) and had_parameters:
+        if not self._run(edit.set_field, field_path, value, text=text, merge_key=key, editor=editor):
+            return
+        if had_parameters:
             self.message.emit("The model shape now gives the parameter count (parameters cleared; Undo restores "
                               "them)")
+        elif field_path == ("facility", "cooling"):
+            said = cooling_change_message(self.document.plan)
+            if said:
+                self.message.emit(said)
+
+    def commit_pending(self, merge: bool = True) -> None:
+        """Commit what is typed in the focused field of the shown form (before an undo: with
+        ``merge=False`` it is its own step, so undo takes back just that)."""
+        focus = QApplication.focusWidget()
+        form = self.stack.currentWidget()
+        if focus is None or not isinstance(form, ObjectForm):
+            return
+        for editor in form.editors.values():
+            if editor.widget is focus or editor.widget.isAncestorOf(focus):
+                self._merge = merge
+                try:
+                    editor.commit_pending()
+                finally:
+                    self._merge = True
+                return
 
     def _model_replaces_parameters(self, field_path: tuple) -> bool:
         """Setting the first field of a model shape beside stated parameters clears them."""
@@ -289,6 +338,17 @@ class DesignEditor(QWidget):
         if not isinstance(path[-1], int):
             return
         self._run(edit.remove_item, path, text=f"Remove from {path[-2]}")
+
+    def _on_delete_key(self) -> None:
+        path = self._path
+        if not isinstance(path[-1], int):
+            self.message.emit("Delete removes an item: select one (a phase, node group, storage tier, workload "
+                              "or custom hardware entry)")
+            return
+        label = self._items[path].text(0) if path in self._items else str(path)
+        if self._run(edit.remove_item, path, text=f"Remove from {path[-2]}"):
+            self.message.emit(f"Removed {label} (Ctrl+Z brings it back)")
+            self.tree.setFocus()
 
     def _move(self, offset: int) -> None:
         path = self._path

@@ -1,15 +1,16 @@
-"""The main window: design editor on the left; dashboard (with explanations), plots and the
-catalog on the right; File and Edit menus; title with the file and a modified marker."""
+"""The main window: the design editor in a dock on the left (it can float, move or close: View >
+Design editor); dashboard (with explanations), plots, performance and the catalog in tabs; File,
+Edit, View and Help menus (ui.menus); title with the file and a modified marker. It fits the
+screen it opens on, and undo and redo always act on the plan (a field being typed in is
+committed first)."""
 
 from __future__ import annotations
 
 import json
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
 import planner
 from planner.atomic import ReadOnlyFileError
@@ -23,11 +24,14 @@ from .dashboard import Dashboard
 from .design_editor import DesignEditor
 from .document import FileChangedError, PlanDocument
 from .explain_panel import ExplainPanel
+from .icon import icon as app_icon
+from .menus import build_menus
 from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
 from .recovery import RecoveryKeeper
 from .recovery import scan as scan_recovery
+from .screen_fit import fit_default, pull_inside
 from .view_state import ViewState
 
 YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
@@ -53,19 +57,24 @@ class MainWindow(QMainWindow):
         self.dashboard.add_side_panel("How it is computed", self.explain)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Views")
+        self.tabs.setUsesScrollButtons(True)  # tabs never widen the window
         self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.addTab(self.plots, "Plots")
         self.tabs.addTab(self.performance, "Performance")
         self.tabs.addTab(self.catalog, "Catalog")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.editor)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([430, 1070])
-        self.setCentralWidget(self.splitter)
+        self.setCentralWidget(self.tabs)
+        self.editor_dock = QDockWidget("Design", self)
+        self.editor_dock.setObjectName("design_dock")
+        self.editor_dock.setWidget(self.editor)
+        self.editor_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.editor_dock)
+        self.setWindowIcon(app_icon())
 
         self.dashboard.explain_requested.connect(self._on_explain_requested)
         self.dashboard.field_requested.connect(self.select_field)
         self.explain.field_requested.connect(self.select_field)
+        self.editor.history_requested.connect(lambda which: self.undo() if which == "undo" else self.redo())
         for source in (self.editor, self.catalog, self.performance):
             source.message.connect(self._show_status)
         document.path_changed.connect(self._update_title)
@@ -77,7 +86,7 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(self._on_watched_file_changed)
         document.path_changed.connect(self._watch_current_file)
         self._watch_current_file()
-        self._build_menus()
+        build_menus(self)
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Edit the plan on the left; every figure follows.", 5000)
@@ -85,42 +94,22 @@ class MainWindow(QMainWindow):
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    # -- menus -----------------------------------------------------------------------------
-    def _action(self, menu, text, slot, shortcut=None, tip=""):
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
-        act.setStatusTip(tip)
-        act.triggered.connect(slot)
-        menu.addAction(act)
-        return act
+    # -- undo and redo: always the plan's --------------------------------------------------
+    def undo(self) -> None:
+        """Undo the last edit of the plan; text typed into a field is committed first (as its own
+        step), so the field and every figure agree afterwards."""
+        self.editor.commit_pending(merge=False)
+        if self.document.undo_stack.canUndo():
+            self.document.undo_stack.undo()
+        else:
+            self.statusBar().showMessage("Nothing to undo.", 3000)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        f = bar.addMenu("&File")
-        self._action(f, "&New from preset…", self._on_new_triggered, QKeySequence.StandardKey.New,
-                     "Start from the plan of a real cluster")
-        self._action(f, "&Open…", self._on_open_triggered, QKeySequence.StandardKey.Open)
-        self.recent_menu = f.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        f.addSeparator()
-        self._action(f, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self._action(f, "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
-        f.addSeparator()
-        ex = f.addMenu("&Export results")
-        self._action(ex, "JSON…", lambda: self._on_export_triggered("json"))
-        self._action(ex, "CSV…", lambda: self._on_export_triggered("csv"))
-        self._action(ex, "HTML report…", lambda: self._on_export_triggered("html"))
-        f.addSeparator()
-        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        e = bar.addMenu("&Edit")
-        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        e.addAction(undo)
-        e.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
+    def redo(self) -> None:
+        self.editor.commit_pending(merge=False)
+        if self.document.undo_stack.canRedo():
+            self.document.undo_stack.redo()
+        else:
+            self.statusBar().showMessage("Nothing to redo.", 3000)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -141,18 +130,18 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         s = _settings.settings()
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 950)
-        state = s.value("window/splitter")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            fit_default(self, 1500, 950)
+            self.resizeDocks([self.editor_dock], [max(300, int(self.width() * 0.3))], Qt.Orientation.Horizontal)
+        state = s.value("window/state")
         if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
+            self.restoreState(state)
+        pull_inside(self)  # saved on a larger screen, or at another scale: bring it back on this one
 
     def _save_layout(self) -> None:
         s = _settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/state", self.saveState())
 
     # -- explanations and navigation -------------------------------------------------------
     def _on_explain_requested(self, key: str) -> None:
@@ -375,7 +364,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self.show_error("Export failed", f"Could not write {path}: {exc.strerror or exc}")
             return False
-        self.statusBar().showMessage(f"Exported {escape(str(path))}", 5000)
+        self.statusBar().showMessage(f"Exported {path}", 5000)  # plain text: no entities
         return True
 
     # -- drag and drop, close --------------------------------------------------------------
