@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -111,6 +112,9 @@ class Dashboard(QWidget):
         header = self.phases.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # never cut: it scrolls
         header.setStretchLastSection(True)
+        self.phases.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.phases.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.phases.setMaximumHeight(TABLE_MAX)  # as tall as its rows (and a scroll bar), up to this
         layout.addWidget(self.phases)
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
         self.bottom.setChildrenCollapsible(False)
@@ -145,15 +149,6 @@ class Dashboard(QWidget):
         narrow = self.width() < STACK_BELOW
         self.bottom.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
         self.bottom.setMinimumHeight(380 if narrow else 200)
-        self._fit_table_height()
-
-    def _fit_table_height(self) -> None:
-        t = self.phases
-        rows = sum(t.rowHeight(i) for i in range(t.rowCount()))
-        scrollbar = t.horizontalScrollBar().sizeHint().height() if (
-            t.horizontalHeader().length() > t.viewport().width()) else 0
-        height = t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + rows + scrollbar + 2
-        t.setFixedHeight(min(height, TABLE_MAX))
 
     def _connect(self) -> None:
         document = self.document
@@ -256,7 +251,6 @@ class Dashboard(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.phases.setItem(row, col, item)
         self.phases.resizeRowsToContents()
-        self._fit_table_height()
 
         self._fill_warnings(r)
 

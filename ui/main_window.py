@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
 import planner
 from planner.atomic import ReadOnlyFileError
@@ -32,6 +32,7 @@ from .preset_gallery import PresetGallery
 from .recovery import RecoveryKeeper
 from .recovery import scan as scan_recovery
 from .screen_fit import fit_default, pull_inside
+from .tabs import ScrollingTabs
 from .view_state import ViewState
 
 YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
@@ -39,6 +40,7 @@ YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
 
 class MainWindow(QMainWindow):
     last_error = ""
+    keep_layout = True  # save size, place and docks on close (not for a screenshot)
 
     def __init__(self, document: PlanDocument, parent=None):
         super().__init__(parent)
@@ -55,11 +57,10 @@ class MainWindow(QMainWindow):
         self.performance = PerformancePanel(document, self.state)
 
         self.dashboard.add_side_panel("How it is computed", self.explain)
-        self.tabs = QTabWidget()
+        self.tabs = ScrollingTabs()  # a page wider than the window scrolls; the window never widens
         self.tabs.setObjectName("tabs")
         self.tabs.setAccessibleName("Views")
-        self.tabs.setUsesScrollButtons(True)  # tabs never widen the window
-        self.tabs.addTab(self.dashboard, "Dashboard")
+        self.tabs.addTab(self.dashboard, "Dashboard", scroll=False)  # it reflows and scrolls itself
         self.tabs.addTab(self.plots, "Plots")
         self.tabs.addTab(self.performance, "Performance")
         self.tabs.addTab(self.catalog, "Catalog")
@@ -132,11 +133,22 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             fit_default(self, 1500, 950)
-            self.resizeDocks([self.editor_dock], [max(300, int(self.width() * 0.3))], Qt.Orientation.Horizontal)
         state = s.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
         pull_inside(self)  # saved on a larger screen, or at another scale: bring it back on this one
+
+    _dock_sized = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._dock_sized and not isinstance(_settings.settings().value("window/state"), QByteArray):
+            self._dock_sized = True  # first start: the editor gets about 30% of the width, once laid out
+            QTimer.singleShot(0, self.size_editor_dock)
+
+    def size_editor_dock(self) -> None:
+        width = min(max(int(self.width() * 0.3), 280), 460)
+        self.resizeDocks([self.editor_dock], [width], Qt.Orientation.Horizontal)
 
     def _save_layout(self) -> None:
         s = _settings.settings()
@@ -382,7 +394,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):  # noqa: N802 - Qt's name
         if self.maybe_save():
             self.recovery.remove()  # saved, discarded or unchanged: nothing left to recover
-            self._save_layout()
+            if self.keep_layout:
+                self._save_layout()
             event.accept()
         else:
             event.ignore()
