@@ -101,7 +101,6 @@ class FieldEditor(QWidget):
         self.widget.setToolTip(tooltip(spec))
         self.widget.setAccessibleDescription(spec.doc)
         self.widget.installEventFilter(self)
-        self.setFocusProxy(self.widget)
         layout.addWidget(self.widget)
         self.note = QLabel()
         self.note.setObjectName(f"note_{spec.key}")

@@ -21,5 +21,7 @@ def grab_window(app, window, out: str) -> int:
     if not ok:
         print(f"cluster-planner: could not write {out}", file=sys.stderr)
         return 1
-    print(f"wrote {out}")
+    ratio = screen.devicePixelRatio()
+    print(f"wrote {out} ({round(area.width() * ratio)}x{round(area.height() * ratio)} screen pixels, window "
+          f"{window.width()}x{window.height()} at scale {ratio:g})")
     return 0
