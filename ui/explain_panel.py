@@ -68,7 +68,7 @@ class ExplainPanel(QTextBrowser):
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "state"):
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "state") and self.isVisible():
             self.refresh()
 
     def _on_anchor_clicked(self, url: QUrl) -> None:

@@ -91,5 +91,5 @@ def test_real_window_fits_resizes_and_answers_the_keyboard(xvfb_ready, tmp_path,
     assert got["resized"] and got["cards_inside_resized"], got
     assert got["typed"] == 2000
     assert got["after_undo"] == [1240, "1240"] and got["after_redo"] == [2000, "2000"]
-    assert got["tab_round_trip"] and got["tab_cards"] == 10 and got["tab_fields"] == 2, got  # the node group: system, count
+    assert got["tab_round_trip"] and got["tab_cards"] == 10 and got["tab_fields"] == 2, got  # system, count
     assert got["explained"].startswith("Energy of ") and got["deleted"] == 1
