@@ -113,3 +113,27 @@ def test_screenshot_at_a_screen_size_and_scale(tmp_path, size, scale, logical):
 def test_screenshot_refuses_a_bad_size(tmp_path):
     result, _ = _shot(tmp_path, "--size", "wide")
     assert result.returncode == 2 and "expected WIDTHxHEIGHT in pixels, e.g. 1280x720; found 'wide'" in result.stderr
+
+
+def test_the_editor_dock_hides_and_comes_back(window, qtbot):
+    assert window.editor_toggle.shortcut().toString() == "Ctrl+Shift+E"
+    window.editor_toggle.trigger()
+    assert not window.editor_dock.isVisible() and window.dashboard.isVisible()
+    window.editor_toggle.trigger()
+    assert window.editor_dock.isVisible()
+
+
+def test_a_layout_saved_on_a_bigger_screen_comes_back_on_this_one(qtbot, plan_file):
+    from ui import settings as _settings
+    from ui.app import build_window
+
+    first = build_window(plan_file)
+    qtbot.addWidget(first)
+    first.setGeometry(4000, 3000, 2600, 1600)  # another monitor, larger than this screen
+    first._save_layout()
+    again = build_window(plan_file)
+    qtbot.addWidget(again)
+    area = again.screen().availableGeometry()
+    assert area.contains(again.frameGeometry().topLeft())
+    assert again.width() <= area.width() and again.height() <= area.height()
+    assert _settings.settings().value("window/state") is not None
