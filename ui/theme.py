@@ -135,6 +135,10 @@ def watcher() -> ThemeWatcher:
     """The application's one ThemeWatcher (QApplication must exist)."""
     global _watcher
     app = QApplication.instance()
-    if _watcher is None or _watcher.parent() is not app:
+    try:
+        current = _watcher is not None and _watcher.parent() is app
+    except RuntimeError:  # its application was destroyed
+        current = False
+    if not current:
         _watcher = ThemeWatcher(app)
     return _watcher

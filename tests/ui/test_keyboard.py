@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
+from planner import edit
 from planner.plan import NodeGroup, Plan
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -184,3 +185,14 @@ def test_plan_form_field_names_read_as_their_labels(window):
     window.editor._select(("plan",))
     name = window.editor.form(Plan).editors["name"].widget
     assert _name(name) == "name" and "Name of the cluster design" in name.accessibleDescription()
+
+
+def test_ctrl_z_outside_a_field_is_the_edit_menus(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    assert window.document.run(edit.set_field, ("phases", 1, "nodes", 0, "count"), 2000, text="count") == []
+    window.editor.tree.setFocus()
+    qtbot.keyClick(window.editor.tree, Qt.Key.Key_Z, CTRL)
+    assert window.document.plan.phases[1].nodes[0].count == 1240
+    qtbot.keyClick(window.editor.tree, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert window.document.plan.phases[1].nodes[0].count == 2000
