@@ -158,15 +158,35 @@ def cmd_gui(args) -> int:
         print("cluster-planner: the desktop application starts from the cluster-planner command "
               "(pip install -e '.[gui]'); this headless entry point evaluates plans only", file=sys.stderr)
         return 1
-    return args.open_gui(args.plan, screenshot=args.screenshot)
+    return args.open_gui(args.plan, screenshot=args.screenshot, size=args.size, scale=args.scale)
 
 
 _COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui")
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit() and 0 < int(width) <= 16384 and 0 < int(height) <= 16384):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, e.g. 1280x720; found {text!r}")
+    return int(width), int(height)
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.5 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"expected a scale factor from 0.5 to 4, e.g. 1.5; found {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     p = argparse.ArgumentParser(prog="cluster-planner",
                                 description="Plan AI supercomputers: evaluate cluster plans written in YAML.")
+    p.add_argument("--version", action="version", version=f"cluster-planner {__version__}")
     sub = p.add_subparsers(dest="command")
     e = sub.add_parser("evaluate", help="evaluate a plan and print what it delivers")
     e.add_argument("plan", help="plan file, or the name of a built-in preset")
@@ -196,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gui", help="open the desktop application (the default command)")
     g.add_argument("plan", nargs="?", help=f"plan file or preset (default: {DEFAULT})")
     g.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")
+    g.add_argument("--size", type=_size, metavar="WxH",
+                   help="screen size in pixels: the screenshot's size (default 1500x950), or the window's")
+    g.add_argument("--scale", type=_scale, metavar="S", help="display scaling, e.g. 1.5 or 2 (QT_SCALE_FACTOR)")
     g.set_defaults(func=cmd_gui)
     return p
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import ctypes
 import ctypes.util
+import json
 import os
+import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import planner
 from planner.errors import PlanError
+
+SHOT_SIZE = (1500, 950)  # screen pixels of a screenshot when no --size is given
 
 # Libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu packages that carry them.
 XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xkbcommon-x11": "libxkbcommon-x11-0", "xcb-icccm": "libxcb-icccm4",
@@ -22,12 +28,57 @@ def _missing_xcb_packages() -> list[str]:
 
 
 def _x_display_unreachable(display: str) -> bool:
-    """True when DISPLAY names a local X server whose socket is not there (the usual mistake)."""
+    """True when no X server answers on DISPLAY (Qt's xcb plugin would abort with a core dump):
+    the local socket is missing, a TCP display (``localhost:42``, an ssh forward) refuses or
+    times out, or the server refuses the connection (libxcb says so, when it is installed)."""
     host, _, rest = display.rpartition(":")
-    if host not in ("", "unix"):
-        return False  # a TCP display: let Qt try it
     number = rest.split(".", 1)[0]
-    return number.isdigit() and not os.path.exists(f"/tmp/.X11-unix/X{number}")
+    if not number.isdigit():
+        return False  # a form we do not know: let Qt try it
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        if not (os.path.exists(path) or _unix_socket_answers("\0" + path)):
+            return True
+    elif not _tcp_answers(host, 6000 + int(number)):
+        return True
+    return _xcb_refuses(display)
+
+
+def _unix_socket_answers(address: str) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            sock.connect(address)
+            return True
+    except OSError:
+        return False
+
+
+def _tcp_answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2.0):
+            return True
+    except OSError:
+        return False
+
+
+def _xcb_refuses(display: str) -> bool:
+    """Ask libxcb (what Qt's plugin uses) to connect; False when it cannot be asked."""
+    name = ctypes.util.find_library("xcb")
+    if name is None:
+        return False
+    try:
+        lib = ctypes.CDLL(name)
+        lib.xcb_connect.restype = ctypes.c_void_p
+        lib.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+        lib.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+        lib.xcb_disconnect.argtypes = [ctypes.c_void_p]
+        conn = lib.xcb_connect(display.encode(), None)
+        error = lib.xcb_connection_has_error(conn)
+        lib.xcb_disconnect(conn)
+        return error != 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _no_display_message(plan_arg: str | None) -> str:
@@ -37,12 +88,31 @@ def _no_display_message(plan_arg: str | None) -> str:
             f"cluster-planner gui --screenshot out.png {plan_arg or ''})".rstrip())
 
 
-def platform_problem(screenshot: bool) -> str | None:
-    """A one-line reason the window cannot open here, or None. Sets offscreen for screenshots."""
+def offscreen_screen(width: int, height: int) -> str:
+    """The offscreen platform with one screen of ``width`` x ``height`` pixels (a config file)."""
+    config = {"screens": [{"name": "screenshot", "x": 0, "y": 0, "width": width, "height": height,
+                           "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    handle, path = tempfile.mkstemp(prefix="cluster-planner-screen-", suffix=".json")
+    with os.fdopen(handle, "w") as f:
+        json.dump(config, f)
+    return f"offscreen:configfile={path}"
+
+
+def _remove_screen_config() -> None:
+    """The offscreen screen's config file is read when QApplication starts: then it can go."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    path = Path(platform.partition("configfile=")[2])
+    if platform.startswith("offscreen:") and path.name.startswith("cluster-planner-screen-"):
+        path.unlink(missing_ok=True)
+
+
+def platform_problem(screenshot: bool, size: tuple[int, int] = SHOT_SIZE) -> str | None:
+    """A one-line reason the window cannot open here, or None. For a screenshot: the offscreen
+    platform, with a screen of ``size`` pixels."""
     if os.environ.get("QT_QPA_PLATFORM"):
         return None
     if screenshot:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        os.environ["QT_QPA_PLATFORM"] = offscreen_screen(*size)
         os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
         return None
     if sys.platform.startswith("linux"):
@@ -58,6 +128,7 @@ def platform_problem(screenshot: bool) -> str | None:
                 return (f"cluster-planner: no X server answers on DISPLAY={display}. Start one, or evaluate the "
                         "plan headless: cluster-planner evaluate PLAN")
     return None
+
 
 
 def resolve(plan_arg: str | None) -> Path:
@@ -80,14 +151,19 @@ def build_window(plan_path: Path | None = None, is_preset: bool = False):
     return MainWindow(doc)
 
 
-def run(plan_arg: str | None, screenshot: str | None = None) -> int:
-    problem = platform_problem(bool(screenshot))
+def run(plan_arg: str | None, screenshot: str | None = None, size: tuple[int, int] | None = None,
+        scale: float | None = None) -> int:
+    """Open the window (or, with ``screenshot``, render it to a PNG of ``size`` screen pixels at
+    ``scale`` — QT_SCALE_FACTOR — and exit)."""
+    problem = platform_problem(bool(screenshot), size or SHOT_SIZE)
     if problem == "no-display":
         print(_no_display_message(plan_arg), file=sys.stderr)
         return 2
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    if scale is not None:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"  # read when QApplication starts
     path = resolve(plan_arg)
     is_preset = plan_arg is None or (not Path(plan_arg).exists() and plan_arg in planner.presets())
     try:
@@ -99,22 +175,17 @@ def run(plan_arg: str | None, screenshot: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    _remove_screen_config()
     app.setApplicationName("Cluster Planner")
     app.setOrganizationName("ClusterPlanner")
     window = build_window(path, is_preset)
     if screenshot:
-        window.resize(1500, 950)
-        window.show()
-        for _ in range(5):
-            app.processEvents()
-        ok = window.grab().save(str(screenshot))
-        window.document.undo_stack.setClean()
-        window.close()
-        if not ok:
-            print(f"cluster-planner: could not write {screenshot}", file=sys.stderr)
-            return 1
-        print(f"wrote {screenshot}")
-        return 0
+        from .screenshot import grab_window
+
+        return grab_window(app, window, screenshot)
+    if size is not None:
+        ratio = float(os.environ.get("QT_SCALE_FACTOR", "1") or 1)
+        window.resize(round(size[0] / ratio), round(size[1] / ratio))
     window.show()
     window.offer_recovery()
     quit_after = os.environ.get("CLUSTER_PLANNER_QUIT_AFTER_MS")  # for tests of the real event loop

@@ -1,19 +1,26 @@
 """The dashboard: headline figures for the chosen precision and workload, the build-out by
-phase, and the warnings (each pointing at the field to change). Clicking a figure asks for
-its explanation; clicking a warning asks to select its field."""
+phase, and the warnings (each pointing at the field to change). A figure (click, or Enter on a
+focused card) asks for its explanation; a warning asks to select its field.
+
+It fits any width: the cards reflow in as many columns as fit (ui.flow), their text elides with
+the full value in a tooltip, the selectors shrink, the warnings and the explanation stack when
+narrow, and everything scrolls vertically when the window is short."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -21,56 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.summary import workload_cards
 from planner.units import format_duration
 from planner.units import format_quantity as q
 
-CARDS = [
-    ("gpus", "Accelerators"), ("peak", "Peak (dense)"), ("sustained", "Sustained"),
-    ("time", "Training time"), ("it_power", "IT power"), ("facility_power", "Facility power"),
-    ("energy", "Energy of the run"), ("emissions", "Emissions of the run"), ("capex", "Capital cost"),
-    ("opex", "Electricity per year"),
-]
-
-WORKLOAD_CARDS = ("sustained", "time", "energy", "emissions")  # slots worded by the workload's kind
-CARD_TITLES = dict(CARDS)
+from .card import Card
+from .figures import CARD_TITLES, CARDS, WORKLOAD_CARDS, headline_figures  # noqa: F401 - re-exported
+from .flow import GridFlowLayout
 
 days = format_duration
+STACK_BELOW = 720  # px: narrower than this, the warnings and the explanation stack vertically
+TABLE_MAX = 220  # px: the phase table's tallest (it scrolls beyond)
 
 
-class Card(QFrame):
-    clicked = Signal(str)
-
-    def __init__(self, key: str, title: str):
-        super().__init__()
-        self.key = key
-        self.setObjectName(f"card_{key}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Click to see how this figure is computed")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        self.title = QLabel(title)
-        self.title.setStyleSheet("color: #555;")
-        self.value = QLabel("—")
-        self.value.setObjectName(f"value_{key}")
-        self.value.setStyleSheet("font-size: 20px; font-weight: bold;")
-        self.detail = QLabel("")
-        self.detail.setStyleSheet("color: #777;")
-        for w in (self.title, self.value, self.detail):
-            w.setTextFormat(Qt.TextFormat.PlainText)
-            layout.addWidget(w)
-
-    def set(self, value: str, detail: str = "") -> None:
-        self.value.setText(value)
-        self.detail.setText(detail)
-
-    def set_selected(self, on: bool) -> None:
-        self.setStyleSheet("Card { border: 2px solid #3b78c2; border-radius: 4px; }" if on else "")
-
-    def mousePressEvent(self, event):  # noqa: N802 - Qt's name
-        self.clicked.emit(self.key)
-        super().mousePressEvent(event)
+def _heading(html: str) -> QLabel:
+    label = QLabel(html)
+    label.setWordWrap(True)
+    return label
 
 
 class Dashboard(QWidget):
@@ -82,46 +55,77 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.document = document
         self.state = state
-        layout = QVBoxLayout(self)
-        pick = QHBoxLayout()
-        pick.addWidget(QLabel("Precision"))
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("dashboard_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        content = QWidget()
+        content.setObjectName("dashboard_content")
+        layout = QVBoxLayout(content)
+        self.scroll.setWidget(content)
+
         self.precision = QComboBox()
         self.precision.setObjectName("precision")
         self.precision.setToolTip("Precision of the peak figures")
-        pick.addWidget(self.precision)
-        pick.addSpacing(20)
-        pick.addWidget(QLabel("Workload"))
+        self.precision.setAccessibleName("Precision")
         self.workload = QComboBox()
         self.workload.setObjectName("workload")
-        self.workload.setMinimumContentsLength(28)
+        self.workload.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.workload.setMinimumContentsLength(12)  # long names elide; the list shows them whole
+        self.workload.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.workload.setAccessibleName("Workload")
         self.workload.setToolTip("Workload for the training time, energy and emissions figures")
-        pick.addWidget(self.workload)
-        pick.addStretch(1)
+        pick = QHBoxLayout()
+        for text, combo, stretch in (("&Precision", self.precision, 0), ("&Workload", self.workload, 1)):
+            label = QLabel(text)
+            label.setBuddy(combo)  # Alt+P / Alt+W, and the combo's accessible label
+            pick.addWidget(label)
+            pick.addWidget(combo, stretch)
+            pick.addSpacing(12)
         layout.addLayout(pick)
 
-        grid = QGridLayout()
+        cards = QWidget()
+        cards.setObjectName("cards")
+        self.grid = GridFlowLayout(cards, min_column=170)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.cards: dict[str, Card] = {}
-        for n, (key, title) in enumerate(CARDS):
+        for key, title in CARDS:
             card = Card(key, title)
             card.clicked.connect(self._on_card_clicked)
-            grid.addWidget(card, n // 5, n % 5)
+            self.grid.addWidget(card)
             self.cards[key] = card
-        layout.addLayout(grid)
+        layout.addWidget(cards)
 
-        layout.addWidget(QLabel("<b>Build-out by phase</b> (cumulative)"))
+        layout.addWidget(_heading("<b>Build-out by phase</b> (cumulative)"))
         self.phases = QTableWidget()
         self.phases.setObjectName("phase_table")
+        self.phases.setAccessibleName("Build-out by phase")
+        self.phases.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.phases.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.phases.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.phases.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.phases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.phases.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # never cut: it scrolls
+        header.setStretchLastSection(True)
+        self.phases.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.phases.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.phases.setMaximumHeight(TABLE_MAX)  # as tall as its rows (and a scroll bar), up to this
         layout.addWidget(self.phases)
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom.setChildrenCollapsible(False)
+        self.bottom.setMinimumHeight(200)
         box = QWidget()
         bl = QVBoxLayout(box)
         bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel("<b>Warnings</b> (click one to go to the field)"))
+        bl.addWidget(_heading("<b>Warnings</b> (Enter or click one to go to the field)"))
         self.warnings = QListWidget()
         self.warnings.setObjectName("warnings")
+        self.warnings.setAccessibleName("Warnings")
         self.warnings.setWordWrap(True)
         self.warnings.itemActivated.connect(self._on_warning_activated)
         self.warnings.itemClicked.connect(self._on_warning_activated)
@@ -131,14 +135,20 @@ class Dashboard(QWidget):
         self._connect()
 
     def add_side_panel(self, title: str, widget: QWidget) -> None:
-        """Put a panel (the explanations) beside the warnings."""
+        """Put a panel (the explanations) beside the warnings (below them when narrow)."""
         box = QWidget()
         bl = QVBoxLayout(box)
         bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel(f"<b>{title}</b>"))
+        bl.addWidget(_heading(f"<b>{title}</b>"))
         bl.addWidget(widget)
         self.bottom.addWidget(box)
         self.bottom.setSizes([500, 600])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        narrow = self.width() < STACK_BELOW
+        self.bottom.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+        self.bottom.setMinimumHeight(380 if narrow else 200)
 
     def _connect(self) -> None:
         document = self.document
@@ -218,26 +228,12 @@ class Dashboard(QWidget):
             self.state.set(precision=self.precision.currentText())
             return
         prec = self.selected_precision()
-        c = self.cards
-        c["gpus"].set(f"{r.gpus:,}", f"{r.nodes:,} nodes, {r.racks.racks:,} racks")
-        peak = r.peak_flops.get(prec, 0.0)
-        sparse = r.sparse_flops.get(prec)
-        c["peak"].set(q(peak, "flop_rate"), f"{prec}" + (f"; {q(sparse, 'flop_rate')} sparse" if sparse else ""))
-        c["it_power"].set(q(r.power.it_w, "power"), f"{q(r.power.it_max_w, 'power')} at maximum")
-        c["facility_power"].set(q(r.power.facility_w, "power"), f"PUE {r.power.pue:.2f}")
-        c["capex"].set(f"{r.cost.capex_usd / 1e6:,.1f} M USD",
-                       "incomplete: some prices unknown" if r.cost.unpriced else "nodes, network, storage")
-        c["opex"].set(f"{r.cost.opex_usd_per_year / 1e6:,.2f} M USD", q(r.cost.energy_per_year_j, "energy"))
-        if r.workloads:
-            w = r.workloads[min(self.selected_workload(), len(r.workloads) - 1)]
-            cards = workload_cards(w)
-            for key in WORKLOAD_CARDS:  # a kind fills the slots it has figures for
-                title, value, detail = cards.get(key, (CARD_TITLES[key], "—", f"not for a {w.kind} workload"))
-                c[key].title.setText(title)
-                c[key].set(value, detail)
-        else:
-            for key in WORKLOAD_CARDS:
-                c[key].set("—", "no workload")
+        figures = headline_figures(self.document.plan, r, prec, self.selected_workload())
+        for key, (title, value, detail) in figures.items():
+            self.cards[key].set_title(title)
+            self.cards[key].set(value, detail)
+        self.workload.setToolTip(f"{self.workload.currentText()}\nWorkload for the training time, energy and "
+                                 "emissions figures")
 
         headers = ["Online", "Accelerators", f"Peak {prec}", "IT power", "Facility power", "Racks", "Storage",
                    "Read bandwidth", "Capex"]
@@ -255,9 +251,6 @@ class Dashboard(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.phases.setItem(row, col, item)
         self.phases.resizeRowsToContents()
-        height = self.phases.horizontalHeader().sizeHint().height() + 2 * self.phases.frameWidth() + sum(
-            self.phases.rowHeight(i) for i in range(len(r.phases)))
-        self.phases.setFixedHeight(min(height + 2, 260))
 
         self._fill_warnings(r)
 

@@ -1,13 +1,16 @@
 """The design editor: a navigator of the plan's parts (phases, node groups, storage, network,
 facility, workloads, custom hardware) and a form for the selected part, with buttons to add,
-duplicate, remove and reorder. Every change goes through the document as one command."""
+duplicate, remove and reorder (Delete in the navigator removes too). Every change goes through
+the document as one command. The buttons wrap on a narrow editor; Tab goes navigator, buttons,
+then the shown form's fields in order."""
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QApplication,
+    QFrame,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -21,35 +24,20 @@ from PySide6.QtWidgets import (
 
 from planner import catalog as _catalog
 from planner import edit
-from planner.hardware import Accelerator, Cooling, Fabric, Switch, System
-from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
+from planner.plan import Facility, Network, Plan
 
+from .defaults import cooling_change_message, hints
+from .flow import FlowLayout
 from .form import ObjectForm
+from .outline import CATALOG_CLASSES, LISTS, class_at  # noqa: F401 - class_at, LISTS: used by tests
+from .outline import outline as _outline
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
-CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fabric, "switches": Switch,
-                   "cooling": Cooling}
-LISTS = {"phases": Phase, "nodes": NodeGroup, "storage": StorageTier, "workloads": Workload}
-
-
-def class_at(path: tuple, plan=None):
-    """The dataclass shown for a navigator path, or None for a list/group node. With the plan,
-    a workload's class is its kind's section (planner.kinds)."""
-    if path == ("plan",):
-        return Plan
-    if path in (("network",), ("facility",)):
-        return Network if path[0] == "network" else Facility
-    if path and isinstance(path[-1], int):
-        if path[0] == "catalog":
-            return CATALOG_CLASSES[path[1]]
-        if plan is not None and path[-2] == "workloads" and path[-1] < len(plan.workloads):
-            return type(plan.workloads[path[-1]])
-        return LISTS[path[-2]]
-    return None
 
 
 class DesignEditor(QWidget):
     message = Signal(str)
+    history_requested = Signal(str)  # undo or redo typed in a field: the window's, on the plan
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -61,13 +49,22 @@ class DesignEditor(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("design_tree")
         self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Plan navigator")
+        self.tree.setAccessibleDescription("Parts of the plan; Delete removes the selected item")
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
-        buttons = QHBoxLayout()
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
+                           context=Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self._on_delete_key)
+        self._merge = True
+        button_row = QWidget()
+        buttons = FlowLayout(button_row, spacing=4)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.buttons = {}
         for name, tip in (("Add", "Add an item to the selected list"), ("Duplicate", "Copy the selected item"),
                           ("Remove", "Remove the selected item"), ("Up", "Move up"), ("Down", "Move down")):
             b = QPushButton(name)
             b.setToolTip(tip)
+            b.setAccessibleDescription(tip)
             b.setObjectName(f"button_{name.lower()}")
             b.clicked.connect(getattr(self, f"_on_{name.lower()}_clicked"))
             buttons.addWidget(b)
@@ -76,7 +73,7 @@ class DesignEditor(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.tree)
-        lv.addLayout(buttons)
+        lv.addWidget(button_row)
 
         self.stack = QStackedWidget()
         self.group_label = QLabel()
@@ -85,8 +82,12 @@ class DesignEditor(QWidget):
         self.group_label.setMargin(8)
         self.stack.addWidget(self.group_label)
         scroll = QScrollArea()
+        scroll.setObjectName("form_scroll")
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
         scroll.setWidget(self.stack)
+        self.scroll = scroll
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(left)
@@ -117,46 +118,22 @@ class DesignEditor(QWidget):
             form = ObjectForm(cls, self._choices_for, with_id=cls in CATALOG_CLASSES.values())
             form.edited.connect(self._on_form_edited)
             form.rejected.connect(self.message)
+            form.history_requested.connect(self.history_requested)
             self.stack.addWidget(form)
             self._forms[cls] = form
+            self._chain_focus(form)
         return self._forms[cls]
 
+    def _chain_focus(self, form: ObjectForm) -> None:
+        """A form made later joins the focus chain right after the buttons, not at the window's end."""
+        previous = self.buttons["Down"]
+        for widget in form.focus_widgets():
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
+
     # -- tree ------------------------------------------------------------------------------
-    def _outline(self) -> list[tuple[tuple, str, tuple | None]]:
-        """(path, label, parent path) of every navigator entry, in order."""
-        plan = self.document.plan
-        out = []
-
-        def add(parent, text, path):
-            out.append((path, text, parent))
-            return path
-
-        add(None, f"Plan: {plan.name}", ("plan",))
-        phases = add(None, f"Phases ({len(plan.phases)})", ("phases",))
-        for i, ph in enumerate(plan.phases):
-            when = f" — {ph.online.isoformat()}" if ph.online else ""
-            p = add(phases, f"{ph.name}{when}", ("phases", i))
-            nodes = add(p, f"Nodes ({sum(g.count for g in ph.nodes):,})", ("phases", i, "nodes"))
-            for j, g in enumerate(ph.nodes):
-                add(nodes, f"{g.count:,} x {g.system}", ("phases", i, "nodes", j))
-            st = add(p, f"Storage ({len(ph.storage)})", ("phases", i, "storage"))
-            for j, t in enumerate(ph.storage):
-                add(st, t.name, ("phases", i, "storage", j))
-        add(None, f"Network: {plan.network.fabric}", ("network",))
-        add(None, f"Facility: {plan.facility.cooling}", ("facility",))
-        wl = add(None, f"Workloads ({len(plan.workloads)})", ("workloads",))
-        for i, w in enumerate(plan.workloads):
-            add(wl, w.name, ("workloads", i))
-        cat = add(None, "Custom hardware", ("catalog",))
-        for kind in _catalog.KINDS:
-            entries = getattr(plan.catalog, kind)
-            group = add(cat, f"{kind.capitalize()} ({len(entries)})", ("catalog", kind))
-            for i, e in enumerate(entries):
-                add(group, e.id, ("catalog", kind, i))
-        return out
-
     def _rebuild(self) -> None:
-        outline = self._outline()
+        outline = _outline(self.document.plan)
         if [o[0] for o in outline] == [o[0] for o in getattr(self, "_shown_outline", [])]:
             # same structure: relabel in place and refresh the form (the common case of an edit)
             for path, text, _parent in outline:
@@ -213,7 +190,7 @@ class DesignEditor(QWidget):
         form = self._form(cls)
         title = {Plan: "Plan", Network: "Network", Facility: "Facility"}.get(cls, f"{cls.__name__}")
         form.set_object(obj, title + (f" — {getattr(obj, 'name', '') or getattr(obj, 'id', '')}"
-                                      if cls not in (Plan, Network, Facility) else ""))
+                                      if cls not in (Plan, Network, Facility) else ""), hints(plan, path))
         self.stack.setCurrentWidget(form)
 
     def _on_document_plan_changed(self, _plan) -> None:
@@ -222,7 +199,7 @@ class DesignEditor(QWidget):
     # -- edits -------------------------------------------------------------------------------
     def _run(self, operation, *args, text: str, merge_key: str | None = None, editor=None) -> bool:
         """Apply a planner.edit operation through the document (one undoable step)."""
-        problems = self.document.run(operation, *args, text=text, merge_key=merge_key)
+        problems = self.document.run(operation, *args, text=text, merge_key=merge_key if self._merge else None)
         if problems:
             msg = f"Not applied: {problems[0].path}: expected {problems[0].expected}" + (
                 f", found {problems[0].found}" if problems[0].found else "")
@@ -240,9 +217,31 @@ class DesignEditor(QWidget):
         text = f"Set {editor.spec.key if editor else attr}"
         field_path = (() if path == ("plan",) else path) + tuple(attr.split("."))
         had_parameters = self._model_replaces_parameters(field_path)
-        if self._run(edit.set_field, field_path, value, text=text, merge_key=key, editor=editor) and had_parameters:
+        if not self._run(edit.set_field, field_path, value, text=text, merge_key=key, editor=editor):
+            return
+        if had_parameters:
             self.message.emit("The model shape now gives the parameter count (parameters cleared; Undo restores "
                               "them)")
+        elif field_path == ("facility", "cooling"):
+            said = cooling_change_message(self.document.plan)
+            if said:
+                self.message.emit(said)
+
+    def commit_pending(self, merge: bool = True) -> None:
+        """Commit what is typed in the focused field of the shown form (before an undo: with
+        ``merge=False`` it is its own step, so undo takes back just that)."""
+        focus = QApplication.focusWidget()
+        form = self.stack.currentWidget()
+        if focus is None or not isinstance(form, ObjectForm):
+            return
+        for editor in form.editors.values():
+            if editor.widget is focus or editor.widget.isAncestorOf(focus):
+                self._merge = merge
+                try:
+                    editor.commit_pending()
+                finally:
+                    self._merge = True
+                return
 
     def _model_replaces_parameters(self, field_path: tuple) -> bool:
         """Setting the first field of a model shape beside stated parameters clears them."""
@@ -290,6 +289,17 @@ class DesignEditor(QWidget):
         if not isinstance(path[-1], int):
             return
         self._run(edit.remove_item, path, text=f"Remove from {path[-2]}")
+
+    def _on_delete_key(self) -> None:
+        path = self._path
+        if not isinstance(path[-1], int):
+            self.message.emit("Delete removes an item: select one (a phase, node group, storage tier, workload "
+                              "or custom hardware entry)")
+            return
+        label = self._items[path].text(0) if path in self._items else str(path)
+        if self._run(edit.remove_item, path, text=f"Remove from {path[-2]}"):
+            self.message.emit(f"Removed {label} (Ctrl+Z brings it back)")
+            self.tree.setFocus()
 
     def _move(self, offset: int) -> None:
         path = self._path

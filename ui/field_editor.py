@@ -1,17 +1,27 @@
 """One editor for one plan field, built from the field's Spec: text with units, a drop-down
 for choices and catalog ids, free text. It parses what a person types with the same rules as
-the plan loader, shows a mistake in place, and emits ``committed(value)`` only for good values."""
+the plan loader, shows a mistake in place, and emits ``committed(value)`` only for good values.
+
+Undo and redo keys typed in a field are the plan's, not the text box's: the field asks for them
+with ``history_requested("undo" | "redo")`` and the window commits the field, then undoes. An
+empty optional field says what it falls back to ("(default: the cooling's 1.58)"), and a note
+under the field says when the plan's value hides a default."""
 
 from __future__ import annotations
 
 import re
 from html import escape
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from planner.schema import Spec, parse_single, value_text
 from planner.units import DIMENSIONS, describe
+
+from . import theme
+from .defaults import doc_default
+from .keys import history_key
 
 _MAP_ITEM = re.compile(r"\s*([A-Za-z0-9_]+)\s*:\s*(.+?)\s*(?=,\s*[A-Za-z0-9_]+\s*:|$)")
 ERROR_STYLE = "border: 2px solid #d9534f;"
@@ -52,22 +62,30 @@ def tooltip(spec: Spec) -> str:
 class FieldEditor(QWidget):
     committed = Signal(object)
     rejected = Signal(str)
+    history_requested = Signal(str)  # "undo" or "redo" typed in the field: the plan's, not the text's
 
-    def __init__(self, spec: Spec, choices: list[str] | None = None, optional_label: str = "(default)",
-                 multiline: bool = False, parent=None):
+    def __init__(self, spec: Spec, choices: list[str] | None = None, optional_label: str | None = None,
+                 multiline: bool = False, default: str | None = None, parent=None):
+        """``default``: what an empty field uses, when known (else the description's "(default: ...)")."""
         super().__init__(parent)
         self.spec = spec
         self._value = None
         self._setting = False
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
         self.setToolTip(tooltip(spec))
         self.optional = not spec.required
+        self._own_default = default or doc_default(spec.doc)
+        self._default = self._own_default
         if choices is not None:
             self.widget = QComboBox()
             self.widget.setObjectName(f"edit_{spec.key}")
+            self.widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.widget.setMinimumContentsLength(10)  # long ids elide; the list shows them whole
             self._choices = list(choices)
-            self._none_label = optional_label if self.optional and spec.kind != "choice" else None
+            self._none_label = (optional_label or self._default_label()) \
+                if self.optional and spec.kind != "choice" else None
             self._fill_combo()
             self.widget.currentIndexChanged.connect(self._on_combo_changed)
         elif multiline:
@@ -81,14 +99,72 @@ class FieldEditor(QWidget):
             self.widget.setPlaceholderText(self._placeholder())
             self.widget.editingFinished.connect(self._on_line_finished)
         self.widget.setToolTip(tooltip(spec))
+        self.widget.setAccessibleDescription(spec.doc)
+        self.widget.installEventFilter(self)
         layout.addWidget(self.widget)
+        self.note = QLabel()
+        self.note.setObjectName(f"note_{spec.key}")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.hide()
+        layout.addWidget(self.note)
+        self._restyle_note()
+
+    def _default_label(self) -> str:
+        return f"(default: {self._default})" if self._default else "(default)"
 
     def _placeholder(self) -> str:
         if self.spec.kind == "quantity":
-            return describe(self.spec.dim).split("e.g. ", 1)[-1]
+            example = describe(self.spec.dim).split("e.g. ", 1)[-1]
+            return f"default: {self._default}" if self.optional and self._default else example
         if self.spec.kind == "date":
             return "YYYY-MM-DD"
-        return "default" if self.optional else ""
+        if self.optional:
+            return f"default: {self._default}" if self._default else "default"
+        return ""
+
+    # -- hints: what the default is, what the plan's value hides ------------------------------
+    def set_hint(self, default: str | None = None, note: str | None = None) -> None:
+        """Say what an empty field uses (``default``) and, under the field, ``note``."""
+        self._default = default or self._own_default
+        w = self.widget
+        if isinstance(w, QComboBox) and self._none_label is not None:
+            label = self._default_label()
+            if label != self._none_label:
+                self._none_label = label
+                w.setItemText(0, label)
+        elif isinstance(w, QLineEdit):
+            w.setPlaceholderText(self._placeholder())
+        self.note.setText(f"({note})" if note else "")
+        self.note.setVisible(bool(note))
+        self.setAccessibleDescription(f"{self.spec.doc}. {note}" if note else self.spec.doc)
+
+    def _restyle_note(self) -> None:
+        p = self.note.palette()
+        p.setColor(QPalette.ColorRole.WindowText, theme.muted(self.palette()))
+        self.note.setPalette(p)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "note"):
+            self._restyle_note()
+
+    # -- undo and redo keys belong to the plan -------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if obj is self.widget and kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            which = history_key(event)
+            if which is not None:
+                event.accept()  # the text box's own undo never runs ...
+                if kind == QEvent.Type.KeyPress:
+                    self.history_requested.emit(which)  # ... the plan's does
+                return True
+        return False
+
+    def commit_pending(self) -> None:
+        """Commit text typed but not yet committed (as leaving the field would)."""
+        if isinstance(self.widget, QLineEdit):
+            self._on_line_finished()
 
     def _fill_combo(self) -> None:
         self.widget.blockSignals(True)

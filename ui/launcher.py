@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 
-def open_gui(plan: str | None, screenshot: str | None = None) -> int:
+def open_gui(plan: str | None, screenshot: str | None = None, size=None, scale=None) -> int:
     try:
         from .app import run
     except ImportError as exc:
@@ -19,7 +19,7 @@ def open_gui(plan: str | None, screenshot: str | None = None) -> int:
         print(f"cluster-planner: the desktop application needs PySide6 and pyqtgraph ({name} could not be "
               "imported); install them with: pip install -e '.[gui]'", file=sys.stderr)
         return 1
-    return run(plan, screenshot=screenshot)
+    return run(plan, screenshot=screenshot, size=size, scale=scale)
 
 
 def main(argv=None) -> int:

@@ -1,40 +1,41 @@
-"""The main window: design editor on the left; dashboard (with explanations), plots and the
-catalog on the right; File and Edit menus; title with the file and a modified marker."""
+"""The main window: the design editor in a dock on the left (it can float, move or close: View >
+Design editor); dashboard (with explanations), plots, performance and the catalog in tabs; File,
+Edit, View and Help menus (ui.menus); title with the file and a modified marker. It fits the
+screen it opens on, and undo and redo always act on the plan (a field being typed in is
+committed first)."""
 
 from __future__ import annotations
 
-import json
-from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
 import planner
-from planner.atomic import ReadOnlyFileError
 from planner.errors import PlanError
-from planner.report import write_report
-from planner.summary import as_csv
 
 from . import settings as _settings
 from .catalog_browser import CatalogBrowser
 from .dashboard import Dashboard
 from .design_editor import DesignEditor
-from .document import FileChangedError, PlanDocument
+from .document import PlanDocument
 from .explain_panel import ExplainPanel
+from .icon import icon as app_icon
+from .menus import build_menus
 from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
 from .recovery import RecoveryKeeper
 from .recovery import scan as scan_recovery
+from .screen_fit import fit_default, pull_inside
+from .tabs import ScrollingTabs
 from .view_state import ViewState
+from .window_files import YAML_FILTER, FileCommands
 
-YAML_FILTER = "Cluster plans (*.yaml *.yml);;All files (*)"
 
-
-class MainWindow(QMainWindow):
+class MainWindow(FileCommands, QMainWindow):
     last_error = ""
+    keep_layout = True  # save size, place and docks on close (not for a screenshot)
 
     def __init__(self, document: PlanDocument, parent=None):
         super().__init__(parent)
@@ -51,21 +52,25 @@ class MainWindow(QMainWindow):
         self.performance = PerformancePanel(document, self.state)
 
         self.dashboard.add_side_panel("How it is computed", self.explain)
-        self.tabs = QTabWidget()
+        self.tabs = ScrollingTabs()  # a page wider than the window scrolls; the window never widens
         self.tabs.setObjectName("tabs")
-        self.tabs.addTab(self.dashboard, "Dashboard")
+        self.tabs.setAccessibleName("Views")
+        self.tabs.addTab(self.dashboard, "Dashboard", scroll=False)  # it reflows and scrolls itself
         self.tabs.addTab(self.plots, "Plots")
         self.tabs.addTab(self.performance, "Performance")
         self.tabs.addTab(self.catalog, "Catalog")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.editor)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([430, 1070])
-        self.setCentralWidget(self.splitter)
+        self.setCentralWidget(self.tabs)
+        self.editor_dock = QDockWidget("Design", self)
+        self.editor_dock.setObjectName("design_dock")
+        self.editor_dock.setWidget(self.editor)
+        self.editor_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.editor_dock)
+        self.setWindowIcon(app_icon())
 
         self.dashboard.explain_requested.connect(self._on_explain_requested)
         self.dashboard.field_requested.connect(self.select_field)
         self.explain.field_requested.connect(self.select_field)
+        self.editor.history_requested.connect(lambda which: self.undo() if which == "undo" else self.redo())
         for source in (self.editor, self.catalog, self.performance):
             source.message.connect(self._show_status)
         document.path_changed.connect(self._update_title)
@@ -77,7 +82,7 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(self._on_watched_file_changed)
         document.path_changed.connect(self._watch_current_file)
         self._watch_current_file()
-        self._build_menus()
+        build_menus(self)
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Edit the plan on the left; every figure follows.", 5000)
@@ -85,42 +90,22 @@ class MainWindow(QMainWindow):
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    # -- menus -----------------------------------------------------------------------------
-    def _action(self, menu, text, slot, shortcut=None, tip=""):
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
-        act.setStatusTip(tip)
-        act.triggered.connect(slot)
-        menu.addAction(act)
-        return act
+    # -- undo and redo: always the plan's --------------------------------------------------
+    def undo(self) -> None:
+        """Undo the last edit of the plan; text typed into a field is committed first (as its own
+        step), so the field and every figure agree afterwards."""
+        self.editor.commit_pending(merge=False)
+        if self.document.undo_stack.canUndo():
+            self.document.undo_stack.undo()
+        else:
+            self.statusBar().showMessage("Nothing to undo.", 3000)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        f = bar.addMenu("&File")
-        self._action(f, "&New from preset…", self._on_new_triggered, QKeySequence.StandardKey.New,
-                     "Start from the plan of a real cluster")
-        self._action(f, "&Open…", self._on_open_triggered, QKeySequence.StandardKey.Open)
-        self.recent_menu = f.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        f.addSeparator()
-        self._action(f, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self._action(f, "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
-        f.addSeparator()
-        ex = f.addMenu("&Export results")
-        self._action(ex, "JSON…", lambda: self._on_export_triggered("json"))
-        self._action(ex, "CSV…", lambda: self._on_export_triggered("csv"))
-        self._action(ex, "HTML report…", lambda: self._on_export_triggered("html"))
-        f.addSeparator()
-        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        e = bar.addMenu("&Edit")
-        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        e.addAction(undo)
-        e.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
+    def redo(self) -> None:
+        self.editor.commit_pending(merge=False)
+        if self.document.undo_stack.canRedo():
+            self.document.undo_stack.redo()
+        else:
+            self.statusBar().showMessage("Nothing to redo.", 3000)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -141,18 +126,29 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         s = _settings.settings()
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 950)
-        state = s.value("window/splitter")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            fit_default(self, 1500, 950)
+        state = s.value("window/state")
         if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
+            self.restoreState(state)
+        pull_inside(self)  # saved on a larger screen, or at another scale: bring it back on this one
+
+    _dock_sized = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._dock_sized and not isinstance(_settings.settings().value("window/state"), QByteArray):
+            self._dock_sized = True  # first start: the editor gets about 30% of the width, once laid out
+            QTimer.singleShot(0, self.size_editor_dock)
+
+    def size_editor_dock(self) -> None:
+        width = min(max(int(self.width() * 0.3), 280), 460)
+        self.resizeDocks([self.editor_dock], [width], Qt.Orientation.Horizontal)
 
     def _save_layout(self) -> None:
         s = _settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/state", self.saveState())
 
     # -- explanations and navigation -------------------------------------------------------
     def _on_explain_requested(self, key: str) -> None:
@@ -304,80 +300,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(notes), 15000)
         return restored is not None
 
-    def save(self) -> bool:
-        if self.document.path is None:
-            return self.save_as()
-        return self._save_to(self.document.path)
-
-    def save_as(self) -> bool:
-        suggested = self.document.path or Path.cwd() / f"{self.document.plan.name.lower().replace(' ', '-')}.yaml"
-        path, _ = QFileDialog.getSaveFileName(self, "Save plan", str(suggested), YAML_FILTER)
-        return self._save_to(Path(path)) if path else False
-
-    def ask_overwrite_readonly(self, path) -> bool:
-        """Replace a read-only file or not (default: not); a method so tests can answer it."""
-        answer = QMessageBox.question(
-            self, "Overwrite read-only file?",
-            f"{path} is read-only.\nReplace it with this version anyway (it stays read-only)?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _save_to(self, path: Path) -> bool:
-        options = {"overwrite_changed": False, "overwrite_readonly": False}
-        try:
-            while True:
-                try:
-                    self.document.save(path, **options)
-                    break
-                except FileChangedError:
-                    if not self.ask_overwrite():
-                        self.statusBar().showMessage("Not saved: the file on disk is newer.", 8000)
-                        return False
-                    options["overwrite_changed"] = True
-                except ReadOnlyFileError:
-                    if options["overwrite_readonly"] or not self.ask_overwrite_readonly(path):
-                        self.statusBar().showMessage(f"Not saved: {path} is read-only.", 8000)
-                        return False
-                    options["overwrite_readonly"] = True
-        except OSError as exc:
-            self.show_error("Save failed", f"Could not save {path}: {exc.strerror or exc}.\n"
-                                           "Nothing was written; your edits are still here.")
-            return False
-        except PlanError as exc:
-            self.show_error("Save failed", f"Could not save {path}:\n{exc}\nYour edits are still here.")
-            return False
-        _settings.add_recent_file(str(path))
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def _on_export_triggered(self, fmt: str) -> None:
-        stem = (self.document.path.stem if self.document.path else "results")
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", f"{stem}.{fmt}",
-                                              f"{fmt.upper()} (*.{fmt})")
-        if path:
-            self.export(path, fmt)
-
-    def export(self, path, fmt: str) -> bool:
-        from planner.atomic import write_text
-
-        plan, results = self.document.plan, self.document.results
-        precision = self.state.precision
-        if results is None:  # never write another plan's figures under this plan's name
-            self.show_error("Export refused", f"Nothing was exported: {self.document.failure}")
-            return False
-        try:
-            if fmt == "json":
-                write_text(path, json.dumps(results.to_dict(), indent=2) + "\n")
-            elif fmt == "csv":
-                write_text(path, as_csv(results, precision))
-            else:
-                write_report(plan, path, precision)
-        except OSError as exc:
-            self.show_error("Export failed", f"Could not write {path}: {exc.strerror or exc}")
-            return False
-        self.statusBar().showMessage(f"Exported {escape(str(path))}", 5000)
-        return True
-
     # -- drag and drop, close --------------------------------------------------------------
     def dragEnterEvent(self, event):  # noqa: N802 - Qt's name
         urls = event.mimeData().urls()
@@ -393,7 +315,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):  # noqa: N802 - Qt's name
         if self.maybe_save():
             self.recovery.remove()  # saved, discarded or unchanged: nothing left to recover
-            self._save_layout()
+            if self.keep_layout:
+                self._save_layout()
             event.accept()
         else:
             event.ignore()
