@@ -188,7 +188,6 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     share = layers_per_stage / L
     dense_local = (P - P_exp) * share / t
     expert_local = P_exp * share / (t * e)
-    local_params = dense_local + expert_local
     n_dense, n_expert = d * c, np.maximum(1.0, d * c / e)
     # Hierarchical all-reduce: replicas in a node over the scale-up links, then replicas in a
     # pod over the fabric at full bandwidth, then across pods through the oversubscribed top
