@@ -14,6 +14,7 @@ from .model import warnings as _warnings
 from .model.cluster import phase_results
 from .model.context import WorkloadContext
 from .model.results import Results, Warning
+from .model.tco import tco
 from .plan import Plan
 from .validate import findings, problems_of
 
@@ -51,6 +52,7 @@ def evaluate(plan: Plan) -> Results:
         phases=phases,
         workloads=tuple(workloads),
         warnings=tuple(warnings),
+        tco=tco(plan, phases, tuple(workloads)),
     )
 
 

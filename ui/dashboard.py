@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.summary import workload_cards
+from planner.summary import cost_cards, workload_cards
 from planner.units import format_duration
 from planner.units import format_quantity as q
 
@@ -29,7 +29,7 @@ CARDS = [
     ("gpus", "Accelerators"), ("peak", "Peak (dense)"), ("sustained", "Sustained"),
     ("time", "Training time"), ("it_power", "IT power"), ("facility_power", "Facility power"),
     ("energy", "Energy of the run"), ("emissions", "Emissions of the run"), ("capex", "Capital cost"),
-    ("opex", "Electricity per year"),
+    ("opex", "Cost of ownership per year"),
 ]
 
 WORKLOAD_CARDS = ("sustained", "time", "energy", "emissions")  # slots worded by the workload's kind
@@ -225,9 +225,9 @@ class Dashboard(QWidget):
         c["peak"].set(q(peak, "flop_rate"), f"{prec}" + (f"; {q(sparse, 'flop_rate')} sparse" if sparse else ""))
         c["it_power"].set(q(r.power.it_w, "power"), f"{q(r.power.it_max_w, 'power')} at maximum")
         c["facility_power"].set(q(r.power.facility_w, "power"), f"PUE {r.power.pue:.2f}")
-        c["capex"].set(f"{r.cost.capex_usd / 1e6:,.1f} M USD",
-                       "incomplete: some prices unknown" if r.cost.unpriced else "nodes, network, storage")
-        c["opex"].set(f"{r.cost.opex_usd_per_year / 1e6:,.2f} M USD", q(r.cost.energy_per_year_j, "energy"))
+        for key, (title, value, detail) in cost_cards(r).items():  # the cost of ownership (planner/model/tco.py)
+            c[key].title.setText(title)
+            c[key].set(value, detail)
         if r.workloads:
             w = r.workloads[min(self.selected_workload(), len(r.workloads) - 1)]
             cards = workload_cards(w)

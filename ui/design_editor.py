@@ -1,5 +1,5 @@
 """The design editor: a navigator of the plan's parts (phases, node groups, storage, network,
-facility, workloads, custom hardware) and a form for the selected part, with buttons to add,
+facility, costs, workloads, custom hardware) and a form for the selected part, with buttons to add,
 duplicate, remove and reorder. Every change goes through the document as one command."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from planner import catalog as _catalog
 from planner import edit
 from planner.hardware import Accelerator, Cooling, Fabric, System
-from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
+from planner.plan import Costs, Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
 
 from .form import ObjectForm
 
@@ -36,8 +36,8 @@ def class_at(path: tuple, plan=None):
     a workload's class is its kind's section (planner.kinds)."""
     if path == ("plan",):
         return Plan
-    if path in (("network",), ("facility",)):
-        return Network if path[0] == "network" else Facility
+    if path in (("network",), ("facility",), ("costs",)):
+        return {"network": Network, "facility": Facility, "costs": Costs}[path[0]]
     if path and isinstance(path[-1], int):
         if path[0] == "catalog":
             return CATALOG_CLASSES[path[1]]
@@ -143,6 +143,7 @@ class DesignEditor(QWidget):
                 add(st, t.name, ("phases", i, "storage", j))
         add(None, f"Network: {plan.network.fabric}", ("network",))
         add(None, f"Facility: {plan.facility.cooling}", ("facility",))
+        add(None, "Costs: depreciation, maintenance", ("costs",))
         wl = add(None, f"Workloads ({len(plan.workloads)})", ("workloads",))
         for i, w in enumerate(plan.workloads):
             add(wl, w.name, ("workloads", i))
@@ -196,7 +197,7 @@ class DesignEditor(QWidget):
         cls = class_at(path, self.document.plan)
         plan = self.document.plan
         is_item = bool(path) and isinstance(path[-1], int)
-        self.buttons["Add"].setEnabled(path[0] not in ("plan", "network", "facility") and path != ("catalog",))
+        self.buttons["Add"].setEnabled(path[0] not in ("plan", "network", "facility", "costs") and path != ("catalog",))
         for name in ("Duplicate", "Remove", "Up", "Down"):
             self.buttons[name].setEnabled(is_item)
         if cls is None:
@@ -210,9 +211,9 @@ class DesignEditor(QWidget):
             return
         obj = plan if path == ("plan",) else edit.get_at(plan, path)
         form = self._form(cls)
-        title = {Plan: "Plan", Network: "Network", Facility: "Facility"}.get(cls, f"{cls.__name__}")
+        title = {Plan: "Plan", Network: "Network", Facility: "Facility", Costs: "Costs"}.get(cls, f"{cls.__name__}")
         form.set_object(obj, title + (f" — {getattr(obj, 'name', '') or getattr(obj, 'id', '')}"
-                                      if cls not in (Plan, Network, Facility) else ""))
+                                      if cls not in (Plan, Network, Facility, Costs) else ""))
         self.stack.setCurrentWidget(form)
 
     def _on_document_plan_changed(self, _plan) -> None:
