@@ -4,10 +4,12 @@ they came from. Used by the desktop app's "Explain" panel and the HTML report.""
 from __future__ import annotations
 
 from . import catalog as _catalog
+from .costs_plan import Costs
 from .explanation import Explanation
 from .kinds import evaluator_of
 from .model.results import Results
 from .plan import Plan
+from .schema import spec_of, value_text
 from .units import format_duration
 from .units import format_quantity as q
 
@@ -110,9 +112,6 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
 
 def _explain_tco(plan: Plan, r: Results) -> Explanation:
     """The cost of ownership per year and per GPU-hour (planner/model/tco.py)."""
-    from .schema import value_text, spec_of
-    from .plan import Costs
-
     t, c, costs = r.tco, r.cost, plan.costs
     assert t is not None
 

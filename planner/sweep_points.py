@@ -134,8 +134,11 @@ def _set(plan, axis: SetAxis, value):
     step is applied unchecked, and the whole point is checked when it is evaluated."""
     try:
         return edit.set_field(plan, axis.path, value)
-    except PlanError:
-        return edit.replace_at(plan, axis.path, value)  # raises if the path crosses an absent part
+    except PlanError as refused:
+        try:
+            return edit.replace_at(plan, axis.path, value)
+        except (AttributeError, TypeError, IndexError):  # inside a part that is not there: say why not
+            raise refused from None
 
 
 class Applier:
@@ -166,12 +169,7 @@ def point_row(applier: Applier, values: tuple) -> dict:
     """One row: the set values, the headline figures, and the error (None) or why not."""
     row: dict[str, Any] = {a.column: v for a, v in zip(applier.axes, values, strict=True)}
     try:
-        changed = applier(values)
-    except (AttributeError, TypeError, IndexError):  # replace_at through a part that is not there
-        row[ERROR] = "a field inside a part the plan does not have here (set the part itself first)"
-        return row
-    try:
-        row.update(headline(evaluate(changed)))
+        row.update(headline(evaluate(applier(values))))
         row[ERROR] = None
     except PlanError as exc:
         row[ERROR] = "; ".join(f"{p.path}: expected {p.expected}" + (f", found {p.found}" if p.found else "")

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.summary import cost_cards, workload_cards
+from planner.summary import workload_cards
+from planner.tco_summary import cost_cards
 from planner.units import format_duration
 from planner.units import format_quantity as q
 

@@ -151,3 +151,15 @@ def test_the_dask_scheduler_starts_and_stops_its_own_local_cluster(plan):
     assert list(full["facility_power_w"]) == pytest.approx([11.538e6 * p for p in (1.1, 1.2, 1.3, 1.4, 1.5)])
     assert (half["facility_power_w"].values < full["facility_power_w"].values).all()  # fewer spine switches
     assert threading.active_count() <= before + 1  # the cluster and its client are closed again
+
+
+def test_custom_hardware_by_id_and_the_reason_set_field_gives():
+    text = RSC.read_text().replace("phases:\n", "catalog:\n  systems:\n    my-node: {accelerator: a100-80gb, "
+                                   "accelerators: 8, max_power: 6.5 kW, price: 150000 USD}\nphases:\n", 1)
+    plan = planner.loads(text.replace("system: dgx-a100, count: 1240", "system: my-node, count: 1240"))
+    table = sweep.grid(plan, ["catalog.systems.my-node.price=100000,200000"], scheduler="local")
+    assert list(table["capex_usd"].diff().dropna()) == [1240 * 100_000]
+    # a layout needs a model shape: the point says so, as the editor would
+    refused = sweep.grid(plan, ["workloads[0].parallelism.tensor=8"], scheduler="local")
+    assert list(refused["error"]) == ["workloads[0].parallelism: expected a model shape with a parallel layout, "
+                                      "found no model"]

@@ -10,7 +10,8 @@ import planner
 from planner.chart_builders import build_cost_breakdown, charts_for
 from planner.cli import main
 from planner.errors import PlanError
-from planner.summary import as_table, cost_cards
+from planner.summary import as_table
+from planner.tco_summary import cost_cards
 from tests.conftest import PRESETS
 
 RSC = PRESETS / "meta-rsc.yaml"
