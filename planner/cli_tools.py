@@ -14,8 +14,6 @@ FORMATS = {".parquet": "parquet", ".csv": "csv"}
 def cmd_sweep(args) -> int:
     import time
 
-    from .cli import _load
-
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:
         print(f"cluster-planner sweep: -o needs a .parquet or .csv file, found '{args.output}'; nothing was run",
@@ -38,6 +36,16 @@ def cmd_sweep(args) -> int:
     print(f"wrote {len(table):,} points to {args.output} ({errors:,} refused) in {seconds:.1f} s, "
           f"{len(table) / seconds if seconds else 0:,.0f} points/s")
     return 0
+
+
+def _load(path: str):
+    """A plan file, or a built-in preset by name (as ``cluster-planner evaluate``)."""
+    from .planio import load
+    from .presets import preset_path, presets
+
+    if not Path(path).exists() and path in presets():
+        return load(preset_path(path))
+    return load(path)
 
 
 def write(table, path: str, fmt: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from .model.results import Results
+from .units import format_quantity as q
 
 
 def musd(x: float, decimals: int = 1) -> str:

@@ -14,9 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .cluster import SECONDS_PER_YEAR
-from .results import PhaseResult
-
+SECONDS_PER_YEAR = 365 * 86400  # a planning year, as model/cluster.py's yearly energy
 HOURS_PER_YEAR = SECONDS_PER_YEAR / 3600.0
 
 
@@ -59,7 +57,8 @@ class TcoResult:
                 ("electricity", self.electricity_usd_per_year))
 
 
-def _yearly(costs: Any, phase: PhaseResult) -> tuple[float, ...]:
+def _yearly(costs: Any, phase: Any) -> tuple[float, ...]:
+    """The year's cost parts of a phase's cluster (a model.results.PhaseResult)."""
     c = phase.cost
     facility_capex = costs.facility_capex_usd or 0.0
     hardware = c.nodes_usd + c.network_usd + c.storage_usd
