@@ -5,18 +5,22 @@ The desktop app and the HTML report draw these same descriptions."""
 from __future__ import annotations
 
 import datetime as _dt
+import math
 
 from .charts import (
     BLUE,
     DATE_AXIS_END,
     GREEN,
+    GREY,
     LIGHT_BLUE,
     ORANGE,
+    PURPLE,
     RED,
     Axis,
     Chart,
     Panel,
     Series,
+    blank,
     drawable,
     unit_for,
 )
@@ -24,7 +28,7 @@ from .kinds import evaluator_of, training_charts
 from .kinds.training_charts import build_memory_parts, build_step_parts, build_time_breakdown, build_time_vs_gpus
 from .units import format_quantity as q
 
-__all__ = ["build_memory_parts", "build_power_breakdown", "build_step_parts", "build_time_breakdown",
+__all__ = ["build_cost_breakdown", "build_memory_parts", "build_power_breakdown", "build_step_parts", "build_time_breakdown",
            "build_time_vs_gpus", "build_timeline", "charts_for", "phase_dates"]
 
 POWER_PARTS = ("accelerators", "rest of nodes", "network", "storage", "cooling etc.")
@@ -104,10 +108,40 @@ def build_power_breakdown(results) -> Chart:
                  (Panel(Axis("Power under training load", unit), (series,)),), notes=tuple(notes))
 
 
+COST_COLOURS = (BLUE, GREEN, ORANGE, GREY, PURPLE, LIGHT_BLUE, RED)  # in TcoResult.parts() order
+
+
+def build_cost_breakdown(results) -> Chart:
+    """The total cost of ownership per year by part (planner/model/tco.py): depreciation of
+    each component class, maintenance, facility and electricity; the cost of a GPU-hour above."""
+    t = results.tco
+    if t is None:
+        return blank("cost", "Cost of ownership per year", "No cost of ownership for these results.")
+    parts = t.parts()
+    names = tuple(name for name, _ in parts)
+    short = {"facility build-out": "build-out"}  # tick labels that fit side by side
+    categories = tuple(short.get(n, n) for n in names)
+    top = max((v for _, v in parts if math.isfinite(v)), default=0.0)
+    unit, factor = next(((u, f) for u, f in (("M USD", 1e6), ("k USD", 1e3)) if top >= f), ("USD", 1.0))
+    notes: list[str] = []
+    xs, ys, kept = drawable(range(len(parts)), [v / factor for _, v in parts], notes, names)
+    series = Series("cost", xs, ys, "bars", colours=tuple(COST_COLOURS[i] for i in kept),
+                    labels=tuple(f"{names[i]}: {parts[i][1] / 1e6:,.2f} M USD a year" for i in kept))
+    if not t.complete:
+        n = len(results.cost.unpriced)
+        notes.append(f"Incomplete: {n} component{'s' if n > 1 else ''} without a price (warning price-unknown)")
+    per_hour = (f"{t.usd_per_gpu_hour:.3g} USD per GPU-hour" if math.isfinite(t.usd_per_gpu_hour)
+                else "no accelerators: no GPU-hours")
+    return Chart("cost", "Cost of ownership per year", Axis(categories=categories),
+                 (Panel(Axis("Cost per year", unit), (series,)),),
+                 subtitle=f"{t.usd_per_year / 1e6:,.1f} M USD a year; {per_hour}", notes=tuple(notes))
+
+
 def charts_for(plan, results, workload_index: int, precision: str) -> dict[str, Chart]:
     """Every chart of the app for the selected workload and precision, by key: the cluster's,
     then the workload's, as its kind draws them (``charts`` of planner/kinds/<kind>.py)."""
-    out = {"timeline": build_timeline(results, precision), "power": build_power_breakdown(results)}
+    out = {"timeline": build_timeline(results, precision), "power": build_power_breakdown(results),
+           "cost": build_cost_breakdown(results)}
     if results.workloads:
         index = max(0, min(workload_index, len(results.workloads) - 1))
         out.update(evaluator_of(plan.workloads[index]).charts(plan, results, index))

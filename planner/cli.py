@@ -7,6 +7,7 @@ import json
 import sys
 
 from . import catalog as _catalog
+from . import cli_tools
 from .errors import PlanError
 from .presets import DEFAULT, preset_path, presets
 
@@ -161,7 +162,7 @@ def cmd_gui(args) -> int:
     return args.open_gui(args.plan, screenshot=args.screenshot, size=args.size, scale=args.scale)
 
 
-_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui")
+_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui") + cli_tools.COMMANDS
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replace an existing file that is not an HTML report, or a read-only one "
                         "(keeping the old file as FILE~)")
     r.set_defaults(func=cmd_report)
+    cli_tools.add_parsers(sub)  # sweep, schema
     g = sub.add_parser("gui", help="open the desktop application (the default command)")
     g.add_argument("plan", nargs="?", help=f"plan file or preset (default: {DEFAULT})")
     g.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")

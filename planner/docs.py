@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from .costs_plan import Costs
 from .hardware import Accelerator, Cooling, Fabric, Switch, System
 from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .kinds import DEFAULT_KIND, KINDS
@@ -15,7 +16,7 @@ from .units import DIMENSIONS, to_text
 
 SECTIONS = [
     ("Top level", Plan), ("phases[]", Phase), ("phases[].nodes[]", NodeGroup),
-    ("phases[].storage[]", StorageTier), ("network", Network), ("facility", Facility),
+    ("phases[].storage[]", StorageTier), ("network", Network), ("facility", Facility), ("costs", Costs),
     ("workloads[]", Workload), ("workloads[].dataset", Dataset), ("workloads[].model", ModelShape),
     ("workloads[].parallelism", Parallelism),
     ("catalog.accelerators.ID", Accelerator), ("catalog.systems.ID", System),

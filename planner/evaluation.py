@@ -15,6 +15,7 @@ from .model import warnings as _warnings
 from .model.cluster import phase_results
 from .model.context import WorkloadContext
 from .model.results import Results, Warning
+from .model.tco import tco
 from .plan import Plan
 from .validate import findings, problems_of
 
@@ -57,6 +58,7 @@ def _evaluate(plan: Plan) -> Results:
         phases=phases,
         workloads=tuple(workloads),
         warnings=tuple(warnings),
+        tco=tco(plan, phases, tuple(workloads)),
     )
 
 

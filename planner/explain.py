@@ -4,10 +4,12 @@ they came from. Used by the desktop app's "Explain" panel and the HTML report.""
 from __future__ import annotations
 
 from . import catalog as _catalog
+from .costs_plan import Costs
 from .explanation import Explanation
 from .kinds import evaluator_of
 from .model.results import Results
 from .plan import Plan
+from .schema import spec_of, value_text
 from .units import format_duration
 from .units import format_quantity as q
 
@@ -67,6 +69,8 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
                                ("Storage", f"{c.storage_usd / 1e6:,.1f} M USD", "phases"),
                                ("Not priced", ", ".join(c.unpriced) or "nothing", "catalog"),
                            ))
+    if key == "opex" and r.tco is not None:
+        return _explain_tco(plan, r)
     if key == "opex":
         c = r.cost
         price = plan.facility.electricity_price_usd_per_j * 3.6e6
@@ -104,6 +108,41 @@ def explain(plan: Plan, r: Results, key: str, workload: int = 0, precision: str 
         title, value, detail = cards[key]
         return Explanation(key, f"{title} of {w.name}", value, detail or f"computed by the {w.kind} model", ())
     raise KeyError(key)
+
+
+def _explain_tco(plan: Plan, r: Results) -> Explanation:
+    """The cost of ownership per year and per GPU-hour (planner/model/tco.py)."""
+    t, c, costs = r.tco, r.cost, plan.costs
+    assert t is not None
+
+    def life(attr: str) -> str:
+        return value_text(spec_of(Costs, attr), getattr(costs, attr))
+
+    price = plan.facility.electricity_price_usd_per_j * 3.6e6
+    m = lambda x: f"{x / 1e6:,.2f} M USD"  # noqa: E731
+    facility_capex = costs.facility_capex_usd or 0.0
+    per_hour = f"{t.usd_per_gpu_hour:.4g} USD per GPU-hour" if r.gpus else "no GPU-hours"
+    return Explanation(
+        "opex", "Cost of ownership per year", f"{t.usd_per_year / 1e6:,.1f} M USD ({per_hour})",
+        "Σ capex / depreciation period per class + maintenance × hardware capex + facility price × IT power at "
+        "maximum + electricity (facility power × 8,760 h × price); per GPU-hour: ÷ (GPUs × 8,760 h)", (
+            ("Systems", f"{m(c.nodes_usd)} / {life('systems_life_s')} = {m(t.systems_usd_per_year)}",
+             "costs.systems_depreciation"),
+            ("Network", f"{m(c.network_usd)} / {life('network_life_s')} = {m(t.network_usd_per_year)}",
+             "costs.network_depreciation"),
+            ("Storage", f"{m(c.storage_usd)} / {life('storage_life_s')} = {m(t.storage_usd_per_year)}",
+             "costs.storage_depreciation"),
+            ("Facility build-out", f"{m(facility_capex)} / {life('facility_life_s')} = "
+                                   f"{m(t.facility_build_usd_per_year)}", "costs.facility_capex"),
+            ("Maintenance", f"{costs.maintenance:.1%} × {m(c.capex_usd)} = {m(t.maintenance_usd_per_year)}",
+             "costs.maintenance"),
+            ("Facility", f"{life('facility_price_usd_per_w_s')} × {q(r.power.it_max_w, 'power')} = "
+                         f"{m(t.facility_usd_per_year)}", "costs.facility_price"),
+            ("Electricity", f"{q(c.energy_per_year_j, 'energy')} × {price:.3f} USD/kWh = "
+                            f"{m(t.electricity_usd_per_year)}", "facility.electricity_price"),
+            ("GPU-hours per year", f"{t.gpu_hours_per_year:,.0f}", "phases"),
+            ("Not priced", ", ".join(c.unpriced) or "nothing", "catalog"),
+        ))
 
 
 KEYS = ("gpus", "peak", "sustained", "time", "it_power", "facility_power", "energy", "emissions", "capex", "opex")

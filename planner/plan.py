@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from .costs_plan import Costs
 from .hardware import CatalogEntries
 from .kinds import workload_sections
 from .kinds.training_plan import TrainingWorkload
@@ -103,6 +104,8 @@ class Plan:
     network: Network = field("network", "object", "Compute fabric", Network(), item=Network)
     facility: Facility = field("facility", "object", "Facility: cooling, PUE, power budget, prices",
                                Facility(), item=Facility)
+    costs: Costs = field("costs", "object", "Depreciation, maintenance and facility prices for the total cost of "
+                         "ownership", Costs(), item=Costs)
     workloads: tuple = field("workloads", "list", "Workloads to time (kind: training by default)", (),
                              item=TrainingWorkload, variants=workload_sections)
 
@@ -118,11 +121,11 @@ class Plan:
         return self.phase_index(name) if name is not None else len(self.phases) - 1
 
 
-__all__ = ["FORMAT", "KEY_ORDER", "RECOMPUTE", "TOPOLOGIES", "Dataset", "Facility", "ModelShape", "Network",
-           "NodeGroup", "Parallelism", "Phase", "Plan", "StorageTier", "TrainingWorkload", "Workload"]
+__all__ = ["FORMAT", "KEY_ORDER", "RECOMPUTE", "TOPOLOGIES", "Costs", "Dataset", "Facility", "ModelShape",
+           "Network", "NodeGroup", "Parallelism", "Phase", "Plan", "StorageTier", "TrainingWorkload", "Workload"]
 
 # The training section under its former name: plans and scripts written against it keep working.
 Workload = TrainingWorkload
 
 # Order of top-level keys when saving: what a person reads first comes first.
-KEY_ORDER = ("format", "name", "description", "catalog", "phases", "network", "facility", "workloads")
+KEY_ORDER = ("format", "name", "description", "catalog", "phases", "network", "facility", "costs", "workloads")

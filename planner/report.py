@@ -8,6 +8,7 @@ from html import escape
 from . import svgplot
 from .atomic import write_text
 from .chart_builders import (
+    build_cost_breakdown,
     build_memory_parts,
     build_power_breakdown,
     build_step_parts,
@@ -41,7 +42,8 @@ def html(plan: Plan, precision: str = "bf16") -> str:
         parts += [f"<tr><td>{escape(label)}</td><td>{escape(value)}</td></tr>" for label, value in rows]
         parts.append("</table></section>")
     parts.append("<h2>Plots</h2><div class='plots'>")
-    parts += [svgplot.render(build_timeline(r, precision)), svgplot.render(build_power_breakdown(r))]
+    parts += [svgplot.render(build_timeline(r, precision)), svgplot.render(build_power_breakdown(r)),
+              svgplot.render(build_cost_breakdown(r))]
     for i, w in enumerate(r.workloads):  # the app's charts of each workload, from the same builders
         if w.total_flops > 0:
             parts.append(svgplot.render(build_time_vs_gpus(plan, r, i)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .kinds import KINDS
 from .model.results import Results
+from .tco_summary import tco_rows, workload_tco_rows
 from .units import format_duration
 from .units import format_quantity as q
 
@@ -82,6 +83,8 @@ def sections(r: Results, precision: str = "bf16") -> list[Section]:
     ]
     if c.unpriced:
         cost_rows.append(("Not priced", ", ".join(c.unpriced)))
+    if r.tco is not None:
+        cost_rows += tco_rows(r.tco)
     out.append(("Cost", cost_rows))
     if len(r.phases) > 1:
         rows = []
@@ -91,8 +94,11 @@ def sections(r: Results, precision: str = "bf16") -> list[Section]:
             rows.append((f"{ph.name} ({online})", f"{ph.gpus:,} accelerators, "
                          f"{pflops(pk) if pk else 'n/a'}, {q(ph.power.facility_w, 'power')} facility"))
         out.append(("Build-out (cumulative)", rows))
-    for w in r.workloads:
-        out.append((f"Workload: {w.name}", evaluator(w.kind).summary_rows(w)))
+    for i, w in enumerate(r.workloads):
+        rows = evaluator(w.kind).summary_rows(w)
+        if r.tco is not None:
+            rows = rows + workload_tco_rows(r.tco.workloads[i])
+        out.append((f"Workload: {w.name}", rows))
     if r.warnings:
         out.append(("Warnings", [(w.code, w.message) for w in r.warnings]))
     return out

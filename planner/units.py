@@ -26,6 +26,7 @@ DIMENSIONS = {
     "usd_per_energy": "USD/J",
     "mass_per_energy": "kg/J",
     "tokens_rate": "tokens/s",
+    "usd_per_power_time": "USD/(W s)",
 }
 
 _SI = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18, "Z": 1e21}
@@ -35,6 +36,7 @@ _BINARY = {"Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30, "Ti": 2.0**40, "Pi": 2.0
 _KWH = 3.6e6  # J per kWh
 _DAY = 86400.0
 _YEAR = 365.0 * _DAY  # a planning year of 365 days
+_MONTH = _YEAR / 12  # a colocation month: a twelfth of the planning year
 
 
 def _build_table() -> dict[str, tuple[str, float]]:
@@ -83,6 +85,12 @@ def _build_table() -> dict[str, tuple[str, float]]:
     for m_name, m_f in (("g", 1e-3), ("kg", 1.0), ("t", 1e3), ("kgCO2e", 1.0), ("gCO2e", 1e-3)):
         for e_name, e_f in (("J", 1.0), ("kWh", _KWH), ("MWh", 1e3 * _KWH)):
             table[f"{m_name}/{e_name}"] = ("mass_per_energy", m_f / e_f)
+    # Facility and colocation prices are quoted per kW of (critical) power per month or year.
+    for money in ("USD", "$"):
+        for p_name, p_f in (("W", 1.0), ("kW", 1e3), ("MW", 1e6)):
+            for t_name, t_f in (("month", _MONTH), ("mo", _MONTH), ("year", _YEAR), ("yr", _YEAR)):
+                for sep in ("-", "/", " "):
+                    table[f"{money}/{p_name}{sep}{t_name}"] = ("usd_per_power_time", 1.0 / (p_f * t_f))
     table["%"] = ("count", 0.01)
     table["tokens/s"] = ("tokens_rate", 1.0)
     table["token/s"] = ("tokens_rate", 1.0)
@@ -168,6 +176,7 @@ _EXAMPLES = {
     "usd_per_energy": "energy price, e.g. 0.07 USD/kWh",
     "mass_per_energy": "carbon intensity, e.g. 0.4 kg/kWh",
     "tokens_rate": "token rate, e.g. 380 tokens/s",
+    "usd_per_power_time": "a price per power and time, e.g. 150 USD/kW-month",
 }
 
 
@@ -190,6 +199,7 @@ _DISPLAY: dict[str, list[tuple[str, float]]] = {
     "usd_per_energy": [("USD/kWh", 1 / _KWH)],
     "mass_per_energy": [("kg/kWh", 1 / _KWH)],
     "tokens_rate": [("tokens/s", 1.0)],
+    "usd_per_power_time": [("USD/kW-month", 1 / (1e3 * _MONTH))],
     "count": [("", 1.0)],
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .costs_plan import Costs
 from .plan import FORMAT, KEY_ORDER, Plan
 from .schema import to_data
 
@@ -32,5 +33,7 @@ def to_yaml_data(plan: Plan) -> dict:
     """The plan's data in KEY_ORDER, with the format stamp and flow markers."""
     data = to_data(plan)
     data["format"] = FORMAT
+    if plan.costs == Costs():  # all defaults: a plan that never mentioned costs is saved without them
+        data.pop("costs", None)
     ordered = {k: data[k] for k in KEY_ORDER if k in data}
     return {k: flow_small(v) if k not in ("description", "name") else v for k, v in ordered.items()}

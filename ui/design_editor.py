@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner import catalog as _catalog
 from planner import edit
-from planner.plan import Facility, Network, Plan
+from planner.plan import Costs, Facility, Network, Plan
 
 from .defaults import cooling_change_message, hints
 from .flow import FlowLayout
@@ -174,7 +174,7 @@ class DesignEditor(QWidget):
         cls = class_at(path, self.document.plan)
         plan = self.document.plan
         is_item = bool(path) and isinstance(path[-1], int)
-        self.buttons["Add"].setEnabled(path[0] not in ("plan", "network", "facility") and path != ("catalog",))
+        self.buttons["Add"].setEnabled(path[0] not in ("plan", "network", "facility", "costs") and path != ("catalog",))
         for name in ("Duplicate", "Remove", "Up", "Down"):
             self.buttons[name].setEnabled(is_item)
         if cls is None:
@@ -188,9 +188,9 @@ class DesignEditor(QWidget):
             return
         obj = plan if path == ("plan",) else edit.get_at(plan, path)
         form = self._form(cls)
-        title = {Plan: "Plan", Network: "Network", Facility: "Facility"}.get(cls, f"{cls.__name__}")
+        title = {Plan: "Plan", Network: "Network", Facility: "Facility", Costs: "Costs"}.get(cls, f"{cls.__name__}")
         form.set_object(obj, title + (f" — {getattr(obj, 'name', '') or getattr(obj, 'id', '')}"
-                                      if cls not in (Plan, Network, Facility) else ""), hints(plan, path))
+                                      if cls not in (Plan, Network, Facility, Costs) else ""), hints(plan, path))
         self.stack.setCurrentWidget(form)
 
     def _on_document_plan_changed(self, _plan) -> None:

@@ -5,13 +5,14 @@ explanation's headline repeats them, so a card and its explanation never disagre
 from __future__ import annotations
 
 from planner.summary import workload_cards
+from planner.tco_summary import cost_cards
 from planner.units import format_quantity as q
 
 CARDS = [
     ("gpus", "Accelerators"), ("peak", "Peak (dense)"), ("sustained", "Sustained"),
     ("time", "Training time"), ("it_power", "IT power"), ("facility_power", "Facility power"),
     ("energy", "Energy of the run"), ("emissions", "Emissions of the run"), ("capex", "Capital cost"),
-    ("opex", "Electricity per year"),
+    ("opex", "Cost of ownership per year"),
 ]
 WORKLOAD_CARDS = ("sustained", "time", "energy", "emissions")  # slots worded by the workload's kind
 CARD_TITLES = dict(CARDS)
@@ -34,11 +35,8 @@ def headline_figures(plan, r, precision: str, workload: int) -> dict[str, tuple[
         "it_power": (CARD_TITLES["it_power"], q(r.power.it_w, "power"),
                      f"{q(r.power.it_max_w, 'power')} at maximum"),
         "facility_power": (CARD_TITLES["facility_power"], q(r.power.facility_w, "power"), pue_detail(plan, r)),
-        "capex": (CARD_TITLES["capex"], f"{r.cost.capex_usd / 1e6:,.1f} M USD",
-                  "incomplete: some prices unknown" if r.cost.unpriced else "nodes, network, storage"),
-        "opex": (CARD_TITLES["opex"], f"{r.cost.opex_usd_per_year / 1e6:,.2f} M USD",
-                 q(r.cost.energy_per_year_j, "energy")),
     }
+    out.update(cost_cards(r))  # capital cost and the cost of ownership (planner/model/tco.py)
     if r.workloads:
         w = r.workloads[min(workload, len(r.workloads) - 1)]
         cards = workload_cards(w)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from planner import catalog as _catalog
 from planner.hardware import Accelerator, Cooling, Fabric, Switch, System
-from planner.plan import Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
+from planner.plan import Costs, Facility, Network, NodeGroup, Phase, Plan, StorageTier, Workload
 
 CATALOG_CLASSES = {"accelerators": Accelerator, "systems": System, "fabrics": Fabric, "switches": Switch,
                    "cooling": Cooling}
@@ -17,8 +17,8 @@ def class_at(path: tuple, plan=None):
     a workload's class is its kind's section (planner.kinds)."""
     if path == ("plan",):
         return Plan
-    if path in (("network",), ("facility",)):
-        return Network if path[0] == "network" else Facility
+    if path in (("network",), ("facility",), ("costs",)):
+        return {"network": Network, "facility": Facility, "costs": Costs}[path[0]]
     if path and isinstance(path[-1], int):
         if path[0] == "catalog":
             return CATALOG_CLASSES[path[1]]
@@ -49,6 +49,7 @@ def outline(plan) -> list[tuple[tuple, str, tuple | None]]:
             add(st, t.name, ("phases", i, "storage", j))
     add(None, f"Network: {plan.network.fabric}", ("network",))
     add(None, f"Facility: {plan.facility.cooling}", ("facility",))
+    add(None, "Costs: depreciation, maintenance", ("costs",))
     wl = add(None, f"Workloads ({len(plan.workloads)})", ("workloads",))
     for i, w in enumerate(plan.workloads):
         add(wl, w.name, ("workloads", i))

@@ -1,21 +1,21 @@
-"""The plots: build-out timeline, training time against GPU count, power breakdown and time
-breakdown. Each is a ChartView of a description from ``planner.chart_builders``, created once
+"""The plots: build-out timeline, training time against GPU count, power breakdown, time
+breakdown and the cost of ownership. Each is a ChartView of a description from ``planner.chart_builders``, created once
 and updated when new results arrive; each exports to PNG and to SVG (the same description
 drawn by ``planner.svgplot``, as in the HTML report)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from planner.chart_builders import charts_for
 from planner.charts import blank
 
 from .chart_view import ChartView
 
-KEYS = ("timeline", "scaling", "power", "time")  # shown here, in a 2 x 2 grid
+KEYS = ("timeline", "scaling", "power", "time", "cost")  # shown here, two to a row
 TITLES = {"timeline": "Build-out timeline", "scaling": "Training time against GPU count",
-          "power": "Power breakdown", "time": "Time breakdown"}
+          "power": "Power breakdown", "time": "Time breakdown", "cost": "Cost of ownership per year"}
 
 
 class PlotsPanel(QWidget):
@@ -26,7 +26,11 @@ class PlotsPanel(QWidget):
         self.document = document
         self.state = state
         self.views: dict[str, ChartView] = {}
-        self._grid = QGridLayout(self)
+        # two plots to a row, in splitters: rows share the height whatever notes a chart wraps below
+        # it (a grid layout gives a chart with word-wrapped notes all the height it asks for)
+        self._rows = QSplitter(Qt.Orientation.Vertical)
+        self._rows.setChildrenCollapsible(False)
+        QVBoxLayout(self).addWidget(self._rows)
         self.charts: dict = {}
         document.results_ready.connect(self.refresh)
         state.changed.connect(self._on_state_changed)
@@ -65,6 +69,11 @@ class PlotsPanel(QWidget):
             if key in self.views:
                 self.views[key].set_chart(chart)
             else:
+                if n % 2 == 0:
+                    row = QSplitter(Qt.Orientation.Horizontal)
+                    row.setChildrenCollapsible(False)
+                    self._rows.addWidget(row)
+                    self._rows.setStretchFactor(n // 2, 1)
                 self.views[key] = ChartView(chart)
-                self._grid.addWidget(self.views[key], n // 2, n % 2)
+                self._rows.widget(n // 2).addWidget(self.views[key])
         self.refreshed.emit()

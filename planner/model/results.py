@@ -6,8 +6,14 @@ import dataclasses
 import datetime as _dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .machine import MachineDescription
+
+if TYPE_CHECKING:
+    import pandas
+
+    from .tco import TcoResult
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,7 @@ class Results:
     phases: tuple
     workloads: tuple
     warnings: tuple
+    tco: TcoResult | None = None  # total cost of ownership (model/tco.py)
 
     def workload(self, name: str) -> WorkloadResult:
         for w in self.workloads:
@@ -151,6 +158,16 @@ class Results:
     def to_dict(self) -> dict:
         """Plain data for JSON: SI units, names carrying units, dates as ISO text."""
         return _plain(self)
+
+    def to_frame(self) -> pandas.DataFrame:
+        """The headline figures as a one-row pandas DataFrame (SI units, USD), for notebooks;
+        the columns of a row of ``planner.sweep.grid``. Needs pandas (``pip install
+        'cluster-planner[sweep]'``)."""
+        import pandas
+
+        from .headline import headline
+
+        return pandas.DataFrame([headline(self)])
 
 
 def _plain(value):

@@ -81,7 +81,7 @@ def test_every_chart_of_every_preset_matches_on_screen_and_in_svg(qtbot, tmp_pat
                     seen += 1
     for view in views.values():
         qtbot.addWidget(view)
-    assert seen == 2 * 6 * sum(len(planner.load(p).workloads) for p in PRESETS.glob("*.yaml"))
+    assert seen == 2 * 7 * sum(len(planner.load(p).workloads) for p in PRESETS.glob("*.yaml"))
 
 
 def test_never_finishing_and_end_of_calendar_plans_draw(qtbot, tmp_path):
