@@ -14,9 +14,9 @@ def musd(x: float, decimals: int = 1) -> str:
 
 
 def usd(x: float) -> str:
-    """A price as a person reads it: 1.058 USD, 659,544 USD, never (inf)."""
+    """A price as a person reads it: 1.058 USD, 659,544 USD; unbounded for a run that never ends."""
     if not math.isfinite(x):
-        return "never (no throughput)" if x > 0 else "n/a"
+        return "unbounded (the run never finishes)" if x > 0 else "n/a"
     return f"{x:,.0f} USD" if abs(x) >= 1000 else f"{x:.4g} USD"
 
 

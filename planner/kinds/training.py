@@ -431,8 +431,12 @@ def summary_rows(w: TrainingResult) -> list[tuple[str, str]]:
     if w.io_bytes:
         rows.append(("I/O time", f"{format_duration(w.io_time_s)} ({q(w.io_bytes, 'bytes')} at "
                                   f"{q(w.read_bandwidth_bytes_per_s, 'bandwidth')})"))
+    rows.append(("Time", f"{_time_text(w, w.time_s)}, bound by {w.bound}"))
+    if w.time_s == float("inf"):
+        rows += [(label, "unbounded (the run never finishes)")
+                 for label in ("GPU-hours", "Energy (facility)", "Emissions", "Electricity cost")]
+        return rows
     rows += [
-        ("Time", f"{_time_text(w, w.time_s)}, bound by {w.bound}"),
         ("GPU-hours", f"{w.gpu_hours:,.0f}"),
         ("Energy (facility)", q(w.energy_j, "energy")),
         ("Emissions", q(w.emissions_kg, "mass") + " CO2e"),

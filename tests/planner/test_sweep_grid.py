@@ -67,9 +67,9 @@ def test_every_combination_is_a_row_equal_to_the_plan_edited_by_hand(plan):
     for column, value in expected.items():
         assert row[column] == value or (value is None and pandas.isna(row[column])), column
     assert row["facility_power_w"] == pytest.approx(planner.evaluate(by_hand).power.it_w * 1.3)
-    # the preset's 2,000 DGX A100 over 5 years, the fabric over 6, 5% maintenance, 15 MW at 0.07 USD/kWh
+    # the preset's 2,000 DGX A100 over 5 years, the fabric over 6, 5% maintenance, 14.8 MW at 0.07 USD/kWh
     assert table.iloc[7]["usd_per_gpu_hour"] == pytest.approx(
-        (398e6 / 5 + 97.6e6 / 6 + 0.05 * 495.6e6 + 11.538e6 * 1.3 * 8760 * 0.07e-3)
+        (398e6 / 5 + 84.4e6 / 6 + 0.05 * 482.4e6 + 11.3904e6 * 1.3 * 8760 * 0.07e-3)
         / (16_000 * 8760))
 
 
@@ -148,7 +148,7 @@ def test_the_dask_scheduler_starts_and_stops_its_own_local_cluster(plan):
                        workers=2)
     assert list(table["network.oversubscription"]) == [1, 2] * 5
     full, half = table.iloc[::2], table.iloc[1::2]
-    assert list(full["facility_power_w"]) == pytest.approx([11.538e6 * p for p in (1.1, 1.2, 1.3, 1.4, 1.5)])
+    assert list(full["facility_power_w"]) == pytest.approx([11.3904e6 * p for p in (1.1, 1.2, 1.3, 1.4, 1.5)])
     assert (half["facility_power_w"].values < full["facility_power_w"].values).all()  # fewer spine switches
     assert threading.active_count() <= before + 1  # the cluster and its client are closed again
 

@@ -16,11 +16,12 @@ from tests.conftest import PRESETS
 
 RSC = PRESETS / "meta-rsc.yaml"
 HOURS = 365 * 24  # a planning year
-# RSC by hand: 2,000 DGX A100 at 199,000 USD; the fabric's 97.6 M USD (tests/planner/test_network.py
-# counts its switches and optics); storage unpriced. Facility power 12.6918 MW (11.538 MW IT x PUE 1.1).
+# RSC by hand: 2,000 DGX A100 at 199,000 USD; the fabric's 84.4 M USD: 800 QM8700 leaves at 20,000 USD,
+# 20 CS8500 directors at 1.5 M USD and 64,000 transceivers at 600 USD (planner/catalog/switches.yaml,
+# fabrics.yaml); storage unpriced. Facility power 12.52944 MW (11.3904 MW IT x PUE 1.1).
 NODES_USD = 2000 * 199_000
-NETWORK_USD = 97.6e6
-ELECTRICITY = 12_691.8 * HOURS * 0.07  # kW x h x USD/kWh = 7,782,611.76 USD a year
+NETWORK_USD = 800 * 20_000 + 20 * 1.5e6 + 64_000 * 600
+ELECTRICITY = 12_529.44 * HOURS * 0.07  # kW x h x USD/kWh = 7,683,052.608 USD a year
 
 
 def with_costs(text: str):
@@ -29,12 +30,12 @@ def with_costs(text: str):
 
 
 def test_rsc_cost_per_gpu_hour_from_capex_four_years_and_electricity():
-    # capex over 4 years for every class, no maintenance: (495.6 M / 4 + 7.78 M) / (16,000 x 8,760 h)
+    # capex over 4 years for every class, no maintenance: (482.4 M / 4 + 7.68 M) / (16,000 x 8,760 h)
     plan = with_costs("systems_depreciation: 4 years\nnetwork_depreciation: 4 years\nmaintenance: 0")
     t = planner.evaluate(plan).tco
     assert t.usd_per_year == pytest.approx((NODES_USD + NETWORK_USD) / 4 + ELECTRICITY)
-    assert t.usd_per_gpu_hour == pytest.approx(131_682_611.76 / 140_160_000) == pytest.approx(0.939516, rel=1e-6)
-    assert t.ownership_usd_per_gpu_hour == pytest.approx(123.9e6 / 140_160_000)
+    assert t.usd_per_gpu_hour == pytest.approx(128_283_052.608 / 140_160_000) == pytest.approx(0.915261, rel=1e-6)
+    assert t.ownership_usd_per_gpu_hour == pytest.approx(120.6e6 / 140_160_000)
     assert not t.complete  # the storage tiers have no price
 
 
@@ -42,12 +43,12 @@ def test_rsc_defaults_four_six_years_and_five_percent_maintenance():
     r = planner.evaluate(planner.load(RSC))
     t = r.tco
     assert t.systems_usd_per_year == pytest.approx(99.5e6)  # 398 M USD / 4 years
-    assert t.network_usd_per_year == pytest.approx(97.6e6 / 6)
+    assert t.network_usd_per_year == pytest.approx(84.4e6 / 6)
     assert t.storage_usd_per_year == 0 and t.facility_build_usd_per_year == 0 and t.facility_usd_per_year == 0
-    assert t.maintenance_usd_per_year == pytest.approx(0.05 * 495.6e6)
+    assert t.maintenance_usd_per_year == pytest.approx(0.05 * 482.4e6)
     assert t.electricity_usd_per_year == pytest.approx(ELECTRICITY)
-    assert t.usd_per_year == pytest.approx(99.5e6 + 97.6e6 / 6 + 24.78e6 + ELECTRICITY)  # 148.33 M USD
-    assert t.usd_per_gpu_hour == pytest.approx(148_329_278.43 / 140_160_000)  # 1.0583 USD
+    assert t.usd_per_year == pytest.approx(99.5e6 + 84.4e6 / 6 + 24.12e6 + ELECTRICITY)  # 145.37 M USD
+    assert t.usd_per_gpu_hour == pytest.approx(145_369_719.27 / 140_160_000)  # 1.0372 USD
     assert t.gpu_hours_per_year == 16_000 * HOURS
 
 
@@ -76,11 +77,11 @@ def test_facility_build_out_and_colocation_price():
     plan = with_costs("facility_capex: 200 M USD\nfacility_depreciation: 20 years\nfacility_price: 150 USD/kW-month")
     r = planner.evaluate(plan)
     assert r.tco.facility_build_usd_per_year == pytest.approx(10e6)
-    # 150 USD per kW per month on the 15.938 MW of IT power at maximum, 12 months
-    assert r.power.it_max_w == pytest.approx(15.938e6)
-    assert r.tco.facility_usd_per_year == pytest.approx(150 * 15_938 * 12)
+    # 150 USD per kW per month on the 15.7904 MW of IT power at maximum, 12 months
+    assert r.power.it_max_w == pytest.approx(15.7904e6)
+    assert r.tco.facility_usd_per_year == pytest.approx(150 * 15_790.4 * 12)
     base = planner.evaluate(planner.load(RSC)).tco
-    assert r.tco.usd_per_year == pytest.approx(base.usd_per_year + 10e6 + 150 * 15_938 * 12)
+    assert r.tco.usd_per_year == pytest.approx(base.usd_per_year + 10e6 + 150 * 15_790.4 * 12)
 
 
 def test_costs_load_save_and_refuse_bad_values(tmp_path):
@@ -102,22 +103,22 @@ def test_costs_load_save_and_refuse_bad_values(tmp_path):
 def test_text_json_cards_and_chart_show_the_tco(capsys):
     r = planner.evaluate(planner.load(RSC))
     text = as_table(r)
-    assert "Cost of ownership per year         148.3 M USD (incomplete: some prices unknown)" in text
-    assert "Cost per GPU-hour                  1.058 USD (1.003 USD without electricity)" in text
-    assert "Per million training tokens  2.929 USD" in text
-    assert cost_cards(r)["opex"] == ("Cost of ownership per year", "148.3 M USD", "1.058 USD per GPU-hour")
+    assert "Cost of ownership per year         145.4 M USD (incomplete: some prices unknown)" in text
+    assert "Cost per GPU-hour                  1.037 USD (0.9824 USD without electricity)" in text
+    assert "Per million training tokens  2.878 USD" in text
+    assert cost_cards(r)["opex"] == ("Cost of ownership per year", "145.4 M USD", "1.037 USD per GPU-hour")
     assert main(["evaluate", str(RSC), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["tco"]["usd_per_gpu_hour"] == pytest.approx(1.0582853769)
+    assert data["tco"]["usd_per_gpu_hour"] == pytest.approx(1.0371698008)
     assert data["tco"]["workloads"][2]["usd_per_million_tokens"] is None
     chart = build_cost_breakdown(r)
     assert chart.x.categories == ("systems", "network", "storage", "build-out", "maintenance", "facility",
                                   "electricity")
     bars = chart.panels[0].series[0]
     assert chart.panels[0].y.unit == "M USD"
-    assert bars.y == pytest.approx((99.5, 97.6 / 6, 0, 0, 24.78, 0, ELECTRICITY / 1e6))
+    assert bars.y == pytest.approx((99.5, 84.4 / 6, 0, 0, 24.12, 0, ELECTRICITY / 1e6))
     assert bars.labels[0] == "systems: 99.50 M USD a year"
-    assert chart.subtitle == "148.3 M USD a year; 1.06 USD per GPU-hour"
+    assert chart.subtitle == "145.4 M USD a year; 1.04 USD per GPU-hour"
     assert chart.notes == ("Incomplete: 4 components without a price (warning price-unknown)",)
     assert charts_for(planner.load(RSC), r, 0, "bf16")["cost"] == chart
 
@@ -128,4 +129,4 @@ def test_a_run_that_never_finishes_has_no_price_per_token():
     r = planner.evaluate(never_finishing(planner.load(RSC)))
     t = r.tco.workloads[2]
     assert math.isinf(t.usd) and t.usd_per_million_tokens is None
-    assert "Cost of ownership  never (no throughput)" in as_table(r)
+    assert "Cost of ownership  unbounded (the run never finishes)" in as_table(r)

@@ -96,7 +96,7 @@ def test_values_the_plan_pins_are_marked_and_cooling_says_what_it_did_not_change
     assert window.document.plan.facility.cooling == "liquid"
     said = window.statusBar().currentMessage()
     assert "the plan sets pue 1.1 (the cooling's typical: 1.1) and rack_power_limit 20 kW (the cooling's " \
-           "typical: 130 kW)" in said
+           "typical: 150 kW)" in said
     assert form.editors["pue"].note.text() == "(set in plan; cooling's typical: 1.1)"
     # clear the pinned PUE: the note goes, and the empty field says what it uses
     pue = form.editors["pue"].widget
