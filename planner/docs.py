@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 
 from .hardware import Accelerator, Cooling, Fabric, System
-from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .kinds import DEFAULT_KIND, KINDS
+from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .schema import specs
 from .units import DIMENSIONS, to_text
 

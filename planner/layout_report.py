@@ -54,7 +54,8 @@ def _view_text(plan, index: int, top: int) -> str:
     lines = [f"{plan.workloads[index].name}: {view.title}; the best {len(rows) - 1} ({seconds * 1e3:.0f} ms)", "",
              view.summary, ""]
     for n, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(widths[c]) if c == 0 else cell.rjust(widths[c]) for c, cell in enumerate(row)))
+        cells = (cell.ljust(widths[c]) if c == 0 else cell.rjust(widths[c]) for c, cell in enumerate(row))
+        lines.append("  ".join(cells))
         if n == 0:
             lines.append("-" * len(lines[-1]))
     return "\n".join(lines + ["", view.note]) + "\n"

@@ -21,13 +21,15 @@ from ..findings import Finding, error, warning
 from ..model.context import CheckContext, WorkloadContext
 from ..model.results import PhaseResult, Warning, WorkloadResult
 from ..units import format_quantity as q
+from .serving_cost import YEAR_S, gpu_cost_per_s
+from .serving_cost import latency_text as _t
+from .serving_cost import usd_text as _usd
 from .serving_model import BYTES, USABLE_MEMORY_FRACTION, arithmetic, facts_of
 from .serving_plan import ServingParallelism, Slo
 from .serving_search import Design, search
 from .training import CODES as TRAINING_CODES
 from .training import _check_shape
 
-YEAR_S = 365 * 86400.0
 REUSED = ("precision-unsupported", "tensor-does-not-divide", "pipeline-exceeds-layers", "layout-exceeds-gpus",
           "gpus-exceed-online", "tensor-spans-nodes", "shape-inconsistent", "parameters-disagree-with-shape",
           "shape-not-moe")
@@ -48,7 +50,7 @@ class ServingFigures:
     replicas: int
     gpus: int
     gpus_per_replica: int
-    layout: str  # "t8 p1 e1 fp8 (KV cache fp8)"
+    layout: str  # "t8 p1 e1 fp8, KV fp8"
     fits: bool
     weights_bytes_per_gpu: float
     kv_cache_bytes_per_request: float  # layers x kv_heads x head_dim x 2 x (input + output) x bytes
@@ -82,15 +84,6 @@ class ServingResult(WorkloadResult):
 
 
 # -- evaluation -------------------------------------------------------------------------------
-def gpu_cost_per_s(w, plan, phase: PhaseResult) -> tuple[float, str]:
-    if w.price_per_gpu_hour is not None:
-        return w.price_per_gpu_hour / 3600.0, "price_per_gpu_hour"
-    m = phase.machine
-    capex = phase.cost.capex_usd / phase.gpus if phase.gpus else 0.0
-    power = m.it_power_per_gpu_w * phase.power.pue * plan.facility.electricity_price_usd_per_j
-    return capex / w.amortization_s + power, "amortized capital cost + electricity"
-
-
 def evaluate(ctx: WorkloadContext) -> ServingResult:
     plan, w, phase = ctx.plan, ctx.workload, ctx.phase
     d = search(w, phase.machine)[0]
@@ -111,7 +104,8 @@ def result_of(plan, w, phase: PhaseResult, d: Design) -> ServingResult:
         weights_bytes_per_gpu=r.weights_bytes_per_gpu,
         kv_cache_bytes_per_request=r.facts.kv_bytes_per_token(BYTES[r.kv_precision]) * held,
         max_batch=d.max_batch, batch=d.batch,
-        prefill_tokens_per_s=d.replicas * d.prefill_tokens_per_s, decode_tokens_per_s=d.replicas * d.decode_tokens_per_s,
+        prefill_tokens_per_s=d.replicas * d.prefill_tokens_per_s,
+        decode_tokens_per_s=d.replicas * d.decode_tokens_per_s,
         output_tokens_per_s=tokens, ttft_s=d.ttft_s, tpot_s=d.tpot_s, meets_slo=d.meets_slo, power_w=power,
         energy_j_per_token=facility_w / tokens if tokens else math.inf,
         usd_per_million_tokens=d.gpus * per_s / tokens * 1e6 if tokens else math.inf,
@@ -191,9 +185,10 @@ def warnings(index: int, w: ServingResult, phase: PhaseResult, workload) -> list
     if not s.fits:
         hint = _fitting_hint(workload, phase)
         out.append(Warning("model-does-not-fit",
-                           f"{w.name}: {q(s.weights_bytes_per_gpu, 'bytes')} of {w.precision} weights per "
-                           f"accelerator at {s.layout} leave no room for a KV cache in the "
-                           f"{q(phase.machine.memory_bytes * USABLE_MEMORY_FRACTION, 'bytes')} usable{hint}", path + ".precision"))
+                           f"{w.name}: at {s.layout}, {q(s.weights_bytes_per_gpu, 'bytes')} of {w.precision} "
+                           f"weights per accelerator leave no room for a KV cache in the "
+                           f"{q(phase.machine.memory_bytes * USABLE_MEMORY_FRACTION, 'bytes')} usable{hint}",
+                           path + ".precision"))
     elif not s.meets_slo and s.output_tokens_per_s:
         out.append(Warning("slo-not-met",
                            f"{w.name}: at best TTFT {_t(s.ttft_s)} and TPOT {_t(s.tpot_s)} with {s.layout}, batch "
@@ -210,24 +205,12 @@ def _fitting_hint(workload, phase: PhaseResult) -> str:
     fitting = [d for d in search(workload, phase.machine, all_precisions=True) if d.replica.fits]
     if not fitting:
         return "; no precision fits a node: state a larger tensor or pipeline size"
+    names = list(dict.fromkeys(d.replica.precision for d in fitting))
     d = fitting[0]
-    return f"; {d.replica.precision} fits ({d.layout}, {d.gpus:,} accelerators)"
+    return f"; {' and '.join(names)} fit{'s' if len(names) == 1 else ''} (best: {d.layout}, on {d.gpus:,} accelerators)"
 
 
 # -- text, cards --------------------------------------------------------------------------------
-def _t(seconds: float) -> str:
-    """A latency as a serving engineer reads it: 38 ms, 1.2 s."""
-    if not math.isfinite(seconds):
-        return "unbounded (overloaded)"
-    return f"{seconds * 1e3:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
-
-
-def _usd(x: float) -> str:
-    if not math.isfinite(x):
-        return "—"
-    return f"{x:,.3f} USD" if x < 10 else f"{x:,.0f} USD"
-
-
 def summary_rows(w: ServingResult) -> list[tuple[str, str]]:
     s = w.serving
     fits = "" if s.fits else " — does not fit"
@@ -239,14 +222,14 @@ def summary_rows(w: ServingResult) -> list[tuple[str, str]]:
         ("KV cache per request", q(s.kv_cache_bytes_per_request, "bytes")),
         ("Batch per replica", f"{s.batch:,} (the KV cache holds {s.max_batch:,})"),
         ("Output tokens/s", f"{s.output_tokens_per_s:,.0f} (utilization {w.utilization:.0%}; bound by {w.bound})"),
-        ("Latency (median)", f"TTFT {_t(s.ttft_s)}, TPOT {_t(s.tpot_s)}; targets {_t(w.slo_ttft_s)}, "
-                             f"{_t(w.slo_tpot_s)}: {'met' if s.meets_slo else 'not met'}"),
+        ("Latency (median)", (f"TTFT {_t(s.ttft_s)}, TPOT {_t(s.tpot_s)}" if s.fits else "none: does not fit")
+         + f"; targets {_t(w.slo_ttft_s)}, {_t(w.slo_tpot_s)}: {'met' if s.meets_slo else 'not met'}"),
         ("IT power", q(s.power_w, "power")),
         ("Energy per output token", f"{s.energy_j_per_token:.3g} J" if math.isfinite(s.energy_j_per_token) else "—"),
         ("Tokens/s per MW", f"{s.tokens_per_s_per_mw:,.0f}"),
         ("Cost per million tokens", f"{_usd(s.usd_per_million_tokens)} ({w.cost_basis}, "
                                     f"{w.usd_per_gpu_hour:.3g} USD per GPU-hour)"),
-        ("Cost per year", _usd(s.cost_usd_per_year)),
+        ("Cost per year", _usd(s.cost_usd_per_year) if s.gpus else "—"),
         ("Energy per year (facility)", q(w.energy_j, "energy")),
         ("Emissions per year", q(w.emissions_kg, "mass") + " CO2e"),
     ]
@@ -257,9 +240,9 @@ def cards(w: ServingResult) -> dict:
     s = w.serving
     met = "met" if s.meets_slo else "NOT met"
     return {
-        "sustained": ("GPUs needed", f"{s.gpus:,}",
-                      f"{s.replicas:,} x {s.gpus_per_replica} ({s.layout})" if s.fits else "does not fit: see warnings"),
-        "time": ("TTFT / TPOT", f"{_t(s.ttft_s)} / {_t(s.tpot_s)}",
+        "sustained": ("GPUs needed", f"{s.gpus:,}" if s.fits else "does not fit",
+                      f"{s.replicas:,} x {s.gpus_per_replica} ({s.layout})" if s.fits else f"{s.layout}: see warnings"),
+        "time": ("TTFT / TPOT", f"{_t(s.ttft_s)} / {_t(s.tpot_s)}" if s.fits else "—",
                  f"SLO {_t(w.slo_ttft_s)} / {_t(w.slo_tpot_s)}: {met}"),
         "energy": ("Output tokens/s", f"{s.output_tokens_per_s:,.0f}",
                    f"{s.tokens_per_s_per_mw:,.0f} tokens/s per MW; batch {s.batch:,}"),

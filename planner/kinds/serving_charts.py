@@ -10,7 +10,9 @@ import math
 from ..charts import BLUE, GREEN, GREY, LIGHT_BLUE, ORANGE, PURPLE, RED, Axis, Chart, Panel, Series, drawable, unit_for
 from ..performance_view import PerformanceView
 from ..units import format_quantity as q
-from .serving import YEAR_S, _t, _usd, gpu_cost_per_s
+from .serving_cost import gpu_cost_per_s
+from .serving_cost import latency_text as _t
+from .serving_cost import usd_text as _usd
 from .serving_model import USABLE_MEMORY_FRACTION
 from .serving_search import search
 
@@ -38,7 +40,7 @@ def build_curve(plan, results, index: int, designs=None) -> Chart:
     shown: list = []
     seen: set = set()
     for d in designs:  # this deployment's layout first, then the best others that fit
-        if d.layout == s.layout and d.layout not in seen:
+        if d.layout == s.layout and d.points and d.layout not in seen:
             shown.insert(0, d)
             seen.add(d.layout)
     for d in designs:
@@ -131,16 +133,20 @@ def performance(plan, results, index: int) -> PerformanceView:
                      f"{d.output_tokens_per_s / d.gpus:,.0f}" if d.gpus else "—", _usd(usd),
                      "yes" if ok else ("does not fit" if not d.replica.fits else "no")))
         failing.append(not ok)
-    summary = (f"{r.name}: {s.replicas:,} replicas x {s.gpus_per_replica} = {s.gpus:,} accelerators ({s.layout}), "
+    summary = (f"{r.name}: {s.layout} does not fit: {q(s.weights_bytes_per_gpu, 'bytes')} of weights per "
+               f"accelerator, {q(phase.machine.memory_bytes * USABLE_MEMORY_FRACTION, 'bytes')} usable. The layouts "
+               "below are those of the search over tensor sizes and precisions; the first that fits is the "
+               "cheapest." if not s.fits else
+               f"{r.name}: {s.replicas:,} replicas x {s.gpus_per_replica} = {s.gpus:,} accelerators ({s.layout}), "
                f"batch {s.batch:,} per replica (the KV cache holds {s.max_batch:,}); {s.output_tokens_per_s:,.0f} "
                f"output tokens/s; TTFT {_t(s.ttft_s)}, TPOT {_t(s.tpot_s)} (targets {_t(r.slo_ttft_s)}, "
                f"{_t(r.slo_tpot_s)}: {'met' if s.meets_slo else 'not met'}); {_usd(s.usd_per_million_tokens)} per "
                f"million tokens, {_usd(s.cost_usd_per_year)} per year ({r.cost_basis}).")
     return PerformanceView(
         title=f"{len(designs)} replica layouts searched",
-        summary=summary, charts=(build_curve(plan, results, index, designs), build_memory(plan, results, index, designs)),
+        summary=summary,
+        charts=(build_curve(plan, results, index, designs), build_memory(plan, results, index, designs)),
         headers=("Layout", "GPUs/replica", "Replicas", "GPUs", "Batch", "TTFT", "TPOT", "Tokens/s/GPU",
                  "$/M tokens", "Meets SLO"),
         rows=tuple(rows), failing=tuple(failing),
-        note="t tensor, p pipeline, e expert; ranked by cost per million tokens among layouts that meet the SLO "
-             f"(fewest accelerators), then the rest; a year is {YEAR_S / 86400:.0f} days")
+        note="t tensor, p pipeline, e expert; the cheapest per token that meet the SLO first")

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from .serving_model import MAX_BATCH, Replica, arithmetic, decode_step, facts_of, kv_precision_of, prefill, replica
+from .serving_plan import ServingParallelism, Slo
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Design:
     @property
     def layout(self) -> str:
         r = self.replica
-        return f"t{r.tensor} p{r.pipeline} e{r.expert} {r.precision} (KV cache {r.kv_precision})"
+        return f"t{r.tensor} p{r.pipeline} e{r.expert} {r.precision}, KV {r.kv_precision}"
 
 
 def batches(max_batch: int) -> list[int]:
@@ -167,8 +168,6 @@ def rank_key(d: Design) -> tuple:
 def search(w, machine, all_precisions: bool = False) -> list[Design]:
     """Every replica layout of the workload (tensor sizes; precisions too when ``all_precisions``
     or the workload's is 'auto'), best first."""
-    from .serving_plan import Slo, ServingParallelism
-
     facts = facts_of(w.model, w.parameters)
     par = w.parallelism or ServingParallelism()
     slo = w.slo or Slo()

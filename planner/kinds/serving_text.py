@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..explanation import Explanation
 from ..units import format_quantity as q
-from .serving import _t, _usd
+from .serving_cost import latency_text as _t
+from .serving_cost import usd_text as _usd
 
 
 def explain(plan, results, key: str, index: int):
