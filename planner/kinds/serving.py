@@ -130,16 +130,18 @@ def check(ctx: CheckContext) -> list[Finding]:
         out.append(error("serving-without-model", path, "a model shape (model: {layers, hidden, heads, ...}) or "
                                                         "parameters", "neither"))
     out += _check_shape(ctx)
+    peaks = {a: ctx.catalog.accelerators[a].peak_flops for a in ctx.accelerators}
     if w.precision != "auto":
-        lacking = sorted(a for a in ctx.accelerators
-                         if not ctx.catalog.accelerators[a].peak_flops.get(
-                             arithmetic(w.precision, ctx.catalog.accelerators[a].peak_flops)))
-        if lacking:
-            need = "a 16-bit rate (int8 and int4 are weight-only)" if w.precision in ("int8", "int4") else \
-                f"a {w.precision} rate"
-            out.append(error("precision-unsupported", path + ("precision",),
-                             f"a precision every accelerator online computes ({', '.join(lacking)} has no {need})",
-                             f"'{w.precision}'"))
+        lacking = sorted(a for a, p in peaks.items() if not p.get(arithmetic(w.precision, p)))
+        need = "16-bit rate (int8 and int4 are weight-only)" if w.precision in ("int8", "int4") else \
+            f"{w.precision} rate"
+    else:
+        lacking = sorted(a for a, p in peaks.items() if not any(p.get(x) for x in ("bf16", "fp16", "fp8", "fp4")))
+        need = "bf16, fp16, fp8 or fp4 rate"
+    if lacking:
+        out.append(error("precision-unsupported", path + ("precision",),
+                         f"a precision every accelerator online computes ({', '.join(lacking)} has no {need})",
+                         f"'{w.precision}'"))
     out += _check_layout(ctx)
     if w.gpus is not None and ctx.gpus_online and w.gpus > ctx.gpus_online:
         phase = ctx.plan.phases[ctx.phase_index].name

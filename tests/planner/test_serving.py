@@ -263,12 +263,27 @@ def test_explanations_of_the_serving_cards(llama):
      "workloads[0].parallelism.tensor: expected tensor x pipeline x expert at most the 128 accelerators "
      "available, found 16 x 16 x 1 = 256"),
     (("dgx-h100", "dgx-a100"), "workloads[0].precision: expected a precision every accelerator online computes "
-                               "(a100-80gb has no a fp8 rate), found 'fp8'"),
+                               "(a100-80gb has no fp8 rate), found 'fp8'"),
+    (("\n    precision: fp8", "\n    precision: int4"), None),
 ])
 def test_serving_checks(change, message):
+    if message is None:  # weight-only int4 computes at the H100's 16-bit rate: no problem
+        assert planner.loads(PLAN.replace(*change)).workloads[0].precision == "int4"
+        return
     with pytest.raises(planner.PlanError) as exc:
         planner.loads(PLAN.replace(*change))
     assert message in str(exc.value)
+
+
+def test_an_accelerator_without_a_serving_precision_is_refused():
+    text = PLAN.replace("    online: 2025-01-01\n", "").replace("dgx-h100", "box").replace(
+        "phases:", "catalog:\n  accelerators:\n    oldie: {peak_flops: {fp32: 10 TFLOP/s}, memory: 16 GB, tdp: 300 W}\n"
+        "  systems:\n    box: {accelerator: oldie, accelerators: 8, max_power: 3 kW}\nphases:")
+    for precision, need in (("auto", "bf16, fp16, fp8 or fp4 rate"), ("int8", "16-bit rate (int8 and int4 are "
+                                                                             "weight-only)")):
+        with pytest.raises(planner.PlanError) as exc:
+            planner.loads(text.replace("\n    precision: fp8", f"\n    precision: {precision}"))
+        assert f"(oldie has no {need}), found '{precision}'" in str(exc.value)
 
 
 def test_int8_weight_only_runs_on_a_v100_without_an_int8_rate(gpt3):

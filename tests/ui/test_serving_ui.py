@@ -50,3 +50,17 @@ def test_plots_and_performance_tabs_draw_the_serving_view(serving):
     assert table.item(0, 0).text() == "t4 p1 e1 fp8, KV fp8" and table.item(0, 9).text() == "yes"
     serving.state.set(workload=1)  # a training run without a shape: the tab says how to get a prediction
     assert "No workload of this plan has a prediction" in panel.summary.text()
+
+
+def test_the_design_editor_edits_a_serving_workload(serving):
+    from planner import edit
+
+    serving.editor._select(("workloads", 0))
+    form = serving.editor.form(type(serving.document.plan.workloads[0]))
+    assert form.editors["demand.requests_per_s"].widget.text() == "50"
+    assert form.editors["slo.time_per_output_token_s"].widget.text() == "0.05 s"  # times show in s
+    assert form.editors["parallelism.tensor"].widget.text() == "auto"
+    assert serving.document.run(edit.set_field, ("workloads", 0, "demand", "requests_per_s"), 100.0,
+                                text="demand") == []
+    serving.document.recompute_now()
+    assert serving.dashboard.cards["sustained"].value.text() == "64"
