@@ -9,8 +9,8 @@ import dataclasses
 
 from .costs_plan import Costs
 from .hardware import Accelerator, Cooling, Fabric, Switch, System
-from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .kinds import DEFAULT_KIND, KINDS
+from .plan import Dataset, Facility, ModelShape, Network, NodeGroup, Parallelism, Phase, Plan, StorageTier, Workload
 from .schema import specs
 from .units import DIMENSIONS, to_text
 
@@ -52,15 +52,33 @@ def _default(cls, name, spec) -> str:
     return f"`{d}`"
 
 
+def kind_sections() -> list[tuple[str, type, str]]:
+    """(title, section class, kind) of each workload kind but the default, and of the objects
+    nested in its section that no table above describes (its demand, targets, layout, ...)."""
+    seen = {cls for _, cls in SECTIONS}
+    out = []
+    for name, kind in KINDS.items():
+        if name == DEFAULT_KIND:
+            continue
+        out.append((f"workloads[] (kind: {name})", kind.section, name))
+        for _, spec in specs(kind.section):
+            if spec.kind == "object" and spec.item is not None and spec.item not in seen:
+                seen.add(spec.item)
+                out.append((f"workloads[].{spec.key} (kind: {name})", spec.item, ""))
+    return out
+
+
 def reference() -> str:
     out = []
-    for title, cls in SECTIONS:
+    for title, cls, kind in [(t, c, "") for t, c in SECTIONS] + kind_sections():
         out += [f"#### `{title}`", "", "| key | unit / values | default | meaning |", "|---|---|---|---|"]
         if cls is Workload:
             kinds = "; ".join(f"`{k}`: {v.doc}" for k, v in KINDS.items())
             choices = " \\| ".join(KINDS)
             out.append(f"| `kind` | {choices} | `{DEFAULT_KIND}` | Kind of workload ({kinds}); "
                        "the keys below are those of a training run |")
+        if kind:
+            out.append(f"| `kind` | `{kind}` | required | {KINDS[kind].doc[:1].upper() + KINDS[kind].doc[1:]} |")
         for name, spec in specs(cls):
             out.append(f"| `{spec.key}` | {_unit(spec)} | {_default(cls, name, spec)} | {spec.doc} |")
         out.append("")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import catalog as _catalog
 from .bulk import paused_gc
 from .errors import PlanError
-from .kinds import evaluator_of
+from .kinds import evaluator_of, kind_of
 from .model import warnings as _warnings
 from .model.cluster import phase_results
 from .model.context import WorkloadContext
@@ -38,12 +38,15 @@ def _evaluate(plan: Plan) -> Results:
     warnings = _warnings.cluster_warnings(plan, cat, phases)
     warnings += [Warning(f.code, f.expected, _path_text(f.path)) for f in found]
     workloads = []
+    uses = []  # (workload, phase, accelerators, always on): a phase's accelerators shared between kinds
     for i, w in enumerate(plan.workloads):
         index = plan.workload_phase(w)
         kind = evaluator_of(w)
         result = kind.evaluate(WorkloadContext(plan, cat, i, w, index, phases[index]))
         workloads.append(result)
         warnings += kind.warnings(i, result, phases[index], w)
+        uses.append((i, index, result.gpus, kind_of(w).continuous))
+    warnings += _warnings.shared_gpu_warnings(plan, phases, uses)
     return Results(
         name=plan.name,
         gpus=last.gpus,

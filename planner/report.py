@@ -7,15 +7,7 @@ from html import escape
 
 from . import svgplot
 from .atomic import write_text
-from .chart_builders import (
-    build_cost_breakdown,
-    build_memory_parts,
-    build_power_breakdown,
-    build_step_parts,
-    build_time_breakdown,
-    build_time_vs_gpus,
-    build_timeline,
-)
+from .chart_builders import build_cost_breakdown, build_power_breakdown, build_timeline, charts_for
 from .evaluation import evaluate
 from .plan import Plan
 from .planio import dumps
@@ -44,14 +36,17 @@ def html(plan: Plan, precision: str = "bf16") -> str:
     parts.append("<h2>Plots</h2><div class='plots'>")
     parts += [svgplot.render(build_timeline(r, precision)), svgplot.render(build_power_breakdown(r)),
               svgplot.render(build_cost_breakdown(r))]
-    for i, w in enumerate(r.workloads):  # the app's charts of each workload, from the same builders
-        if w.total_flops > 0:
-            parts.append(svgplot.render(build_time_vs_gpus(plan, r, i)))
-        parts.append(svgplot.render(build_time_breakdown(r, i)))
-        if w.predicted is not None:
-            parts += [svgplot.render(build_step_parts(w)), svgplot.render(build_memory_parts(w))]
+    for i in range(len(r.workloads)):  # the app's charts of each workload, as its kind draws them
+        for key, chart in charts_for(plan, r, i, precision).items():
+            if key not in ("timeline", "power", "cost") and _has_points(chart):
+                parts.append(svgplot.render(chart))
     parts.append("</div><h2>The plan</h2><pre>" + escape(dumps(plan)) + "</pre></body></html>")
     return "\n".join(parts)
+
+
+def _has_points(chart) -> bool:
+    """A chart with something to draw, not one that only says why it is empty (no prediction)."""
+    return any(s.x or s.y for p in chart.panels for s in p.series if s.style != "vline")
 
 
 def write_report(plan: Plan, path, precision: str = "bf16") -> None:

@@ -93,7 +93,7 @@ def test_presets_are_found_through_the_installed_package():
 def test_without_the_package_the_checkout_folder_is_used(monkeypatch):
     monkeypatch.setattr(presets_module, "PACKAGE", "planner.no_such_presets")
     assert presets_module.presets_dir() == presets_module.SOURCE_DIR
-    assert len(planner.presets()) == 7
+    assert len(planner.presets()) == 8
 
 
 def test_missing_presets_say_why(monkeypatch, tmp_path):
@@ -149,7 +149,7 @@ def test_installed_command_lists_every_preset(installed):
     out = _run([str(bindir / "cluster-planner"), "presets"], work, "cluster-planner presets").stdout
     names = [line.split()[0] for line in out.splitlines()]
     assert names == sorted(p.stem for p in PRESETS.glob("*.yaml"))
-    assert len(names) == 7
+    assert len(names) == 8
     assert "meta-rsc                 Meta AI Research SuperCluster" in out.splitlines()
 
 

@@ -1,7 +1,8 @@
 """Predicted throughput of the selected workload: MFU and its breakdown (a stacked bar of the
 step's parts, a bar of memory per accelerator against its capacity, both ChartViews of
 ``planner.chart_builders`` descriptions), and the ranked layout search with a button to adopt
-a layout."""
+a layout. A workload whose kind brings its own view (``planner.layout_report.performance_view``:
+serving's latency-throughput curve and ranked replica layouts) is shown through the same boxes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner import edit
 from planner.chart_builders import build_memory_parts, build_step_parts
-from planner.layout_report import PART_NAMES, layout_rows
+from planner.layout_report import PART_NAMES, layout_rows, performance_view
 from planner.units import format_quantity as q
 
 from .chart_view import ChartView
@@ -92,6 +93,11 @@ class PerformancePanel(QWidget):
             self._stale = True
             return
         self._stale = False
+        if r is not None and r.workloads:
+            view = performance_view(self.document.plan, r, min(self.state.workload, len(r.workloads) - 1))
+            if view is not None:
+                self._show_view(view)
+                return
         i = self._workload_index(r)
         w = r.workloads[i] if i is not None else None
         pr = w.predicted if w is not None else None
@@ -124,6 +130,30 @@ class PerformancePanel(QWidget):
         self.step_view.set_chart(build_step_parts(w))
         self.memory_view.set_chart(build_memory_parts(w))
         self._fill_table(i)
+
+    def _show_view(self, view) -> None:
+        """A kind's own view: its summary, two charts and ranked table (no layout to adopt)."""
+        for box in (self.step_view, self.memory_view, self.table, self.search_label):
+            box.setVisible(True)
+        self.use_button.setVisible(False)
+        self.summary.setText(escape(view.summary))
+        self.step_view.set_chart(view.charts[0])
+        self.memory_view.set_chart(view.charts[1])
+        self.search_label.setText(f"<b>{escape(view.title)}</b>: {escape(view.note)}")
+        self._rows = []
+        self.table.setColumnCount(len(view.headers))
+        self.table.setHorizontalHeaderLabels(list(view.headers))
+        self.table.setRowCount(len(view.rows))
+        for n, (row, bad) in enumerate(zip(view.rows, view.failing, strict=True)):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if bad:
+                    item.setForeground(QBrush(QColor("#d9534f")))
+                self.table.setItem(n, c, item)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        if view.rows:
+            self.table.selectRow(0)
 
     def _fill_table(self, index: int) -> None:
         plan = self.document.plan

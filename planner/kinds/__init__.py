@@ -14,7 +14,13 @@ unchanged). Each kind is a module pair plus one registration below:
   - ``summary_rows(result) -> list[(label, text)]``: its lines in every text output;
   - ``cards(result) -> dict``: the dashboard's workload cards (key -> (title, value, detail));
   - ``explain(plan, results, key, index)``: explanations of its figures, or None;
-  - ``charts(plan, results, index) -> dict``: its chart descriptions (planner.charts).
+  - ``charts(plan, results, index) -> dict``: its chart descriptions (planner.charts);
+  - optionally ``performance(plan, results, index)``: its Performance-tab view
+    (planner.performance_view.PerformanceView: a summary, two charts, a ranked table).
+
+A kind whose workloads hold their accelerators all the time (``continuous``: serving) is
+counted with the others of its phase: the phase warns when they, plus its largest run, need
+more accelerators than it has.
 
 Every kind runs on the same machine description of its phase (``PhaseResult.machine``,
 planner/model/machine.py), computed once per phase.
@@ -29,6 +35,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from .serving_plan import ServingWorkload
 from .training_plan import TrainingWorkload
 
 DEFAULT_KIND = "training"
@@ -41,6 +48,7 @@ class Kind:
     section: type  # the plan section dataclass
     module: str  # the evaluator module, imported on first use
     doc: str = ""
+    continuous: bool = False  # holds its accelerators all the time, rather than running and ending
 
     def evaluator(self) -> ModuleType:
         return importlib.import_module(self.module)
@@ -57,6 +65,7 @@ def register(kind: Kind) -> None:
 
 register(Kind("training", TrainingWorkload, "planner.kinds.training",
               "a training run or a pass over a dataset"))
+register(Kind("serving", ServingWorkload, "planner.kinds.serving", "a model served to a demand", continuous=True))
 
 
 def workload_sections() -> tuple[str, str, dict[str, type]]:

@@ -14,6 +14,8 @@ CODES = {
     "switch-slower-than-fabric": "a switch model whose ports are slower than the fabric's links",
     "price-unknown": "components without a price: capex is incomplete",
     "mixed-accelerators": "more than one accelerator type online: per-GPU figures are averages",
+    "workloads-exceed-gpus": "always-on workloads (serving) plus the largest run of a phase need more accelerators "
+                             "than it has",
 }
 
 
@@ -71,4 +73,31 @@ def cluster_warnings(plan, catalog, phases: tuple) -> list[Warning]:
     if last.cost.unpriced:
         out.append(Warning("price-unknown", "No price in the catalog for: " + ", ".join(last.cost.unpriced),
                            "catalog"))
+    return out
+
+
+def shared_gpu_warnings(plan, phases: tuple, uses: list) -> list[Warning]:
+    """Workloads sharing a phase: those that hold their accelerators all the time (serving)
+    add up, and a run (training) needs room beside them. ``uses``: (workload index, phase index,
+    accelerators, continuous) per workload."""
+    out = []
+    for p, phase in enumerate(phases):
+        here = [u for u in uses if u[1] == p]
+        always = [u for u in here if u[3]]
+        if not always:
+            continue
+        runs = [u for u in here if not u[3]]
+        largest = max(runs, key=lambda u: u[2], default=None)
+        need = sum(u[2] for u in always) + (largest[2] if largest else 0)
+        if need <= phase.gpus:
+            continue
+        names = [plan.workloads[u[0]].name for u in always]
+        text = f"{', '.join(names)} hold{'s' if len(names) == 1 else ''} {sum(u[2] for u in always):,} accelerators"
+        if largest is not None:
+            text += f" and {plan.workloads[largest[0]].name} runs on {largest[2]:,}"
+            where = f"workloads[{largest[0]}].gpus"
+        else:
+            where = f"workloads[{always[0][0]}].gpus"
+        out.append(Warning("workloads-exceed-gpus", f"{text}: {need:,} in all, more than the {phase.gpus:,} online "
+                                                    f"at {phase.name}", where))
     return out

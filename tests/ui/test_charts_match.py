@@ -71,17 +71,24 @@ def check(views, chart, tmp_path):
 def test_every_chart_of_every_preset_matches_on_screen_and_in_svg(qtbot, tmp_path):
     views = {}
     seen = 0
+    # the build-out's and power's charts, then each kind's own
+    keys = {"training": {"timeline", "power", "scaling", "time", "step_parts", "memory_parts"},
+            "serving": {"timeline", "power", "scaling", "time", "serving_memory"}}
+    expected = 0
     for path in sorted(PRESETS.glob("*.yaml")):
         plan = planner.load(path)
         r = planner.evaluate(plan)
         for i in range(len(r.workloads)):
+            expected += 2 * len(keys[r.workloads[i].kind])
             for precision in ("bf16", "fp8"):
-                for chart in charts_for(plan, r, i, precision).values():
+                charts = charts_for(plan, r, i, precision)
+                assert set(charts) == keys[r.workloads[i].kind]
+                for chart in charts.values():
                     check(views, chart, tmp_path)
                     seen += 1
     for view in views.values():
         qtbot.addWidget(view)
-    assert seen == 2 * 7 * sum(len(planner.load(p).workloads) for p in PRESETS.glob("*.yaml"))
+    assert seen == expected and seen > 2 * 6 * 10
 
 
 def test_never_finishing_and_end_of_calendar_plans_draw(qtbot, tmp_path):
