@@ -72,7 +72,7 @@ phases:
 facility: {pue: 0.9, electricity_price: 3 kg}
 costs: {facility_price: 150 USD/kW-month, maintenance: 2}
 workloads:
-  - {name: run, kind: serving, parameters: 1e9}
+  - {name: run, kind: servng, parameters: 1e9}
   - {name: run2, parameters: 7e9, tokens: 1T, achieved_flops: 140 TFLOP/s per GPU, gpus: 1.5}
 """
 
@@ -85,7 +85,7 @@ def test_a_broken_plan_is_rejected_by_the_schema_and_the_loader():
     assert "$.phases[0].storage[0].capacity" in paths  # PW is no unit of size
     assert "$.facility.pue" in paths and "$.facility.electricity_price" in paths
     assert "$.costs.maintenance" in paths and "$.costs.facility_price" not in paths
-    assert ("$.workloads[0].kind", "'serving' is not one of ['training']") in found
+    assert ("$.workloads[0].kind", "'servng' is not one of ['training', 'serving']") in found
     assert "$.workloads[1].gpus" in paths  # a whole number
     assert not any(p.startswith("$.workloads[1].") and p != "$.workloads[1].gpus" for p in paths)  # 1T, per GPU: fine
     with pytest.raises(planner.PlanError) as err:

@@ -72,8 +72,8 @@ def test_every_chart_of_every_preset_matches_on_screen_and_in_svg(qtbot, tmp_pat
     views = {}
     seen = 0
     # the build-out's and power's charts, then each kind's own
-    keys = {"training": {"timeline", "power", "scaling", "time", "step_parts", "memory_parts"},
-            "serving": {"timeline", "power", "scaling", "time", "serving_memory"}}
+    keys = {"training": {"timeline", "power", "cost", "scaling", "time", "step_parts", "memory_parts"},
+            "serving": {"timeline", "power", "cost", "scaling", "time", "serving_memory"}}
     expected = 0
     for path in sorted(PRESETS.glob("*.yaml")):
         plan = planner.load(path)
