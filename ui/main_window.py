@@ -23,9 +23,11 @@ from .dashboard import Dashboard
 from .design_editor import DesignEditor
 from .document import FileChangedError, PlanDocument
 from .explain_panel import ExplainPanel
+from .network_panel import NetworkPanel
 from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
+from .racks_panel import RacksPanel
 from .recovery import RecoveryKeeper
 from .recovery import scan as scan_recovery
 from .view_state import ViewState
@@ -49,6 +51,8 @@ class MainWindow(QMainWindow):
         self.plots = PlotsPanel(document, self.state)
         self.catalog = CatalogBrowser(document)
         self.performance = PerformancePanel(document, self.state)
+        self.network = NetworkPanel(document, self.state)
+        self.racks = RacksPanel(document, self.state)
 
         self.dashboard.add_side_panel("How it is computed", self.explain)
         self.tabs = QTabWidget()
@@ -56,6 +60,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.addTab(self.plots, "Plots")
         self.tabs.addTab(self.performance, "Performance")
+        self.tabs.addTab(self.network, "Network")
+        self.tabs.addTab(self.racks, "Racks and cooling")
         self.tabs.addTab(self.catalog, "Catalog")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.editor)
@@ -66,7 +72,7 @@ class MainWindow(QMainWindow):
         self.dashboard.explain_requested.connect(self._on_explain_requested)
         self.dashboard.field_requested.connect(self.select_field)
         self.explain.field_requested.connect(self.select_field)
-        for source in (self.editor, self.catalog, self.performance):
+        for source in (self.editor, self.catalog, self.performance, self.network, self.racks):
             source.message.connect(self._show_status)
         document.path_changed.connect(self._update_title)
         document.modified_changed.connect(self._update_title)
