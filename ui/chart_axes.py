@@ -30,7 +30,10 @@ class NumberAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
         if self.logMode or not spacing:
             return super().tickStrings(values, scale, spacing)
-        places = max(0, math.ceil(-math.log10(spacing * scale) - 1e-9))
+        step = spacing * scale
+        places = max(0, -math.floor(math.log10(step)))
+        while places < 12 and abs(step * 10**places - round(step * 10**places)) > 1e-6:
+            places += 1  # a step of 0.025 needs three decimals
         return [f"{v * scale:,.{places}f}" for v in values]
 
 

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from planner import sweep
 from planner.charts import blank
 
 KEYS = ("timeline", "scaling", "power", "time")  # shown here, in a 2 x 2 grid
@@ -92,6 +91,7 @@ class PlotsPanel(QWidget):
             self._set_pending(False)
             reason = self.document.failure or "The plan cannot be evaluated."
             return {key: blank(key, TITLES[key], reason) for key in KEYS}
+        from planner import sweep
         from planner.chart_builders import charts_for
 
         plan, index = self.document.plan, self.state.workload
@@ -106,8 +106,9 @@ class PlotsPanel(QWidget):
                 charts[key] = blank(key, TITLES[key], "Not drawn for this kind of workload.")
         if left:
             self._start_sweep(left)
-            if self._charts is not None and "scaling" in self._charts:
-                charts["scaling"] = self._charts["scaling"]  # the last curve, dimmed, until the new one
+            last = (self._charts or {}).get("scaling")
+            if last is not None and last.subtitle == charts["scaling"].subtitle:
+                charts["scaling"] = last  # the same run's last curve, dimmed, until the new one
         self._set_pending(bool(left))
         return charts
 
@@ -138,6 +139,8 @@ class PlotsPanel(QWidget):
 
     def _run_sweep(self, request: int, wanted: list) -> None:
         """On the worker thread: skip answers nobody waits for any more, compute the rest."""
+        from planner import sweep
+
         if request != self._request:
             return
         for plan, workload in wanted:
