@@ -6,9 +6,11 @@ PLAN is a preset name or a plan file (default: every preset and
 benchmarks/plans/gpt3-auto-4096.yaml, GPT-3 175B with ``parallelism: auto`` on 4,096 GPUs).
 
 - edit -> every figure of the shown tab refreshed and painted, for each plan and each of the
-  Dashboard, Plots and Performance tabs: edits alternate between the first node group's count
-  (typed into its field, as a person would) and the shown workload's global batch (with a
-  model shape: the layout search's inputs change) or tokens (without one). One line per plan
+  Dashboard, Plots, Performance, Network and Racks-and-cooling tabs, with a model shape: a plan
+  whose workloads have none gets the published shape that matches the first one's parameters
+  (else Llama 3.1 8B) first, as the Performance tab's picker gives it. Edits alternate between
+  the first node group's count (typed into its field, as a person would) and that workload's
+  global batch (an input of its layout search). One line per plan
   and tab: ``median N ms``, ``p95 N ms`` (goal: under 30 and 50 ms). Where the GPU-count sweep
   of a searched workload runs off the GUI thread, the line also says when its plot was drawn;
 - cold start of the app to the first painted window (the --screenshot command), next to a
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PLANS = ("meta-rsc", "selene", "microsoft-openai-2020", "meta-genai-2024", "dgx-superpod-b200",
                  str(ROOT / "benchmarks" / "plans" / "gpt3-auto-4096.yaml"))
-TABS = ("Dashboard", "Plots", "Performance")
+TABS = ("Dashboard", "Plots", "Performance", "Network", "Racks and cooling")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -41,8 +43,9 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def _shaped_workload(plan) -> int:
-    """The workload the Performance tab shows: the first with a model shape, else the first."""
-    return next((i for i, w in enumerate(plan.workloads) if getattr(w, "model", None) is not None), 0)
+    """The first workload with a model shape, else the first that trains on tokens."""
+    return next((i for i, w in enumerate(plan.workloads) if getattr(w, "model", None) is not None),
+                next((i for i, w in enumerate(plan.workloads) if getattr(w, "tokens", None)), 0))
 
 
 def edit_to_refresh(plan_arg: str, tab: str, n: int) -> tuple[list[float], list[float]]:
@@ -65,6 +68,13 @@ def edit_to_refresh(plan_arg: str, tab: str, n: int) -> tuple[list[float], list[
     window.state.set(workload=index)
     window.tabs.setCurrentIndex([window.tabs.tabText(i) for i in range(window.tabs.count())].index(tab))
     app.processEvents()
+    if getattr(window.document.plan.workloads[index], "model", False) is None:  # give it a shape, as the picker does
+        from planner.model_shapes import suggested_shape, use_model_shape
+
+        key = suggested_shape(window.document.plan.workloads[index]) or "llama-3.1-8b"
+        assert window.document.run(use_model_shape, index, key, text="shape") == []
+        window.document.recompute_now()
+        app.processEvents()
     plots = window.plots
     window.editor._select(("phases", 0, "nodes", 0))
     line = window.editor.form(NodeGroup).editors["count"].widget
@@ -137,7 +147,7 @@ def main(argv: list[str]) -> None:
         name = Path(plan).stem
         for tab in TABS:
             times, sweeps = edit_to_refresh(plan, tab, n)
-            line = (f"{name:<24} {tab:<12} median {statistics.median(times) * 1e3:5.1f} ms  "
+            line = (f"{name:<24} {tab:<18} median {statistics.median(times) * 1e3:5.1f} ms  "
                     f"p95 {percentile(times, 95) * 1e3:5.1f} ms  ({len(times)} edits, max {max(times) * 1e3:.1f} ms)")
             if sweeps:
                 line += (f"; GPU-count sweep off the GUI thread in {len(sweeps)} of them, drawn after median "

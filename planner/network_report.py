@@ -6,13 +6,12 @@ only the switch radix, for the links between two tiers, is read from the catalog
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from html import escape
 
 from . import catalog as _catalog
-from .model.network import capacity
 from .charts import BLUE, GREY, LIGHT_BLUE, ORANGE, RED
+from .model.network import capacity
 from .units import format_quantity as q
 
 __all__ = ["Diagram", "Shape", "diagram_svg", "fabric_diagram", "network_table", "tier_links", "tier_names"]

@@ -44,10 +44,11 @@ def rack_table(plan, results) -> tuple[list[str], list[tuple[str, list[str], str
         if not r.limit_w:
             return "—"
         share = r.rack_power_max_w / r.limit_w
-        return f"{share:.0%} of the limit at maximum" + (" — over it" if share > 1 + 1e-9 else "")
+        return f"{share:.0%} at maximum" + (" — over" if share > 1 + 1e-9 else "")
 
     rows = [
-        row("Compute racks", "Σ over node groups of ⌈nodes / nodes per rack⌉ (network and storage racks not counted)",
+        row("Compute racks",
+            "Σ over node groups of ⌈nodes / nodes per rack⌉ (network and storage racks not counted)",
             lambda ph: f"{ph.racks.racks:,}"),
         row("Nodes per rack (densest group)",
             "min(⌊rack power limit / node max power⌋, ⌊rack units / node height⌋)",
@@ -58,14 +59,14 @@ def rack_table(plan, results) -> tuple[list[str], list[tuple[str, list[str], str
             lambda ph: _kw(ph.racks.rack_power_max_w)),
         row("Provisioned limit per rack",
             "facility.rack_power_limit if the plan sets it, else the cooling type's limit (catalog)",
-            lambda ph: _kw(ph.racks.limit_w) + (" (set in the plan)" if pinned else " (the cooling type's)")),
+            lambda ph: _kw(ph.racks.limit_w) + (" (plan)" if pinned else " (cooling)")),
         row("Cooling and its rack limit", "facility.cooling: the highest rack density it removes (catalog)",
             lambda ph: f"{ph.racks.cooling}, {_kw(ph.racks.cooling_limit_w)}"),
-        row("Headroom", "kW per rack at maximum / provisioned limit", headroom),
+        row("Share of the limit", "kW per rack at maximum / provisioned limit", headroom),
         row(f"Floor space ({FLOOR_M2_PER_RACK:g} m² per rack, assumed)", FLOOR_SOURCE,
             lambda ph: f"{floor_area_m2(ph.racks.racks):,.0f} m²"),
-        row("Facility power, load / maximum", "IT power under training load and at maximum, x PUE",
-            lambda ph: f"{_kw(ph.power.facility_w)} / {_kw(ph.power.facility_max_w)}"),
+        row("Facility power under load", "IT power under training load x PUE", lambda ph: _kw(ph.power.facility_w)),
+        row("Facility power at maximum", "IT power at maximum x PUE", lambda ph: _kw(ph.power.facility_max_w)),
     ]
     return [ph.name for ph in phases], rows
 

@@ -14,7 +14,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,23 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from planner import edit
-from planner.model_shapes import SHAPES, matching_shape, suggested_shape, use_model_shape
+from planner.model_shapes import SHAPES, suggested_shape
 from planner.units import format_quantity as q
+
+from .shape_picker import ShapePicker, shapes_table
 
 HEADERS = ("Layout", "GPUs", "Step", "MFU", "Tokens/s", "Memory/GPU", "Fits", "Limited by")
 TOP = 12  # layouts listed
 CHART_HEIGHT = 132  # each compact chart: a single stacked bar, its legend and title
-
-
-def _shapes_table() -> str:
-    """The published shapes the picker offers, with their sources, as a small HTML table."""
-    cells = "".join(
-        f"<tr><td>{escape(s.name)}</td><td align=right>{s.layers}</td><td align=right>{s.hidden:,}</td>"
-        f"<td align=right>{s.heads}</td><td align=right>{s.sequence_length:,}</td>"
-        f"<td align=right>{s.vocabulary:,}</td><td>{escape(s.source)}</td></tr>" for s in SHAPES.values())
-    return ("<br><br><table cellspacing=0 cellpadding=3 style='color:#555'><tr><th align=left>shape</th>"
-            "<th>layers</th><th>hidden</th><th>heads</th><th>sequence</th><th>vocabulary</th>"
-            f"<th align=left>source</th></tr>{cells}</table>")
 
 
 class PerformancePanel(QWidget):
@@ -55,7 +45,12 @@ class PerformancePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
-        layout.addLayout(self._build_picker())
+        self.picker = ShapePicker(document, state)
+        self.picker.message.connect(self.message)
+        # the picker's controls, by the names tests and the focus chain use
+        self.workload_box, self.shape_box, self.apply_shape = (self.picker.workload_box, self.picker.shape_box,
+                                                               self.picker.apply_shape)
+        layout.addWidget(self.picker)
         self.summary = QLabel()
         self.summary.setObjectName("performance_summary")
         self.summary.setWordWrap(True)
@@ -102,42 +97,10 @@ class PerformancePanel(QWidget):
         document.results_ready.connect(self.refresh)
         state.changed.connect(self._on_state_changed)
 
-    def _build_picker(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        label = QLabel("&Workload")
-        self.workload_box = QComboBox()
-        self.workload_box.setObjectName("performance_workload")
-        self.workload_box.setAccessibleName("Workload")
-        self.workload_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.workload_box.setMinimumContentsLength(14)
-        label.setBuddy(self.workload_box)
-        self.workload_box.currentIndexChanged.connect(self._on_workload_chosen)
-        shape_label = QLabel("Model &shape")
-        self.shape_box = QComboBox()
-        self.shape_box.setObjectName("model_shape")
-        self.shape_box.setAccessibleName("Model shape")
-        self.shape_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.shape_box.setMinimumContentsLength(14)
-        shape_label.setBuddy(self.shape_box)
-        self.shape_box.addItem("custom", None)
-        for s in SHAPES.values():
-            self.shape_box.addItem(s.name, s.key)
-            tip = f"{s.label()}, sequence {s.sequence_length:,}, vocabulary {s.vocabulary:,}. Source: {s.source}."
-            self.shape_box.setItemData(self.shape_box.count() - 1, tip + (f" {s.note}." if s.note else ""),
-                                       Qt.ItemDataRole.ToolTipRole)
-        self.shape_box.currentIndexChanged.connect(self._update_apply)
-        self.apply_shape = QPushButton("Apply shape")
-        self.apply_shape.setObjectName("apply_shape")
-        self.apply_shape.setToolTip("Give the workload this model shape (one undoable edit): its throughput is then "
-                                    "predicted from the shape, the layout and the cluster")
-        self.apply_shape.clicked.connect(self._on_apply_clicked)
-        for w in (label, self.workload_box, shape_label, self.shape_box, self.apply_shape):
-            row.addWidget(w)
-        row.setStretch(1, 2)
-        row.setStretch(3, 2)
-        return row
-
     # -- which workload ------------------------------------------------------------------------
+    def _on_apply_clicked(self) -> None:
+        self.picker.apply()
+
     def _index(self) -> int | None:
         n = len(self.document.plan.workloads)
         return min(self.state.workload, n - 1) if n else None
@@ -145,55 +108,10 @@ class PerformancePanel(QWidget):
     def _on_state_changed(self) -> None:
         self.refresh(self.document.results)
 
-    def _on_workload_chosen(self, index: int) -> None:
-        if index >= 0:
-            self.state.set(workload=index)
-
     def _on_show_predicted_clicked(self) -> None:
         target = self.show_predicted.property("workload")
         if target is not None:
             self.state.set(workload=int(target))
-
-    def _fill_picker(self, index: int | None) -> None:
-        names = [w.name for w in self.document.plan.workloads]
-        box = self.workload_box
-        box.blockSignals(True)
-        if [box.itemText(i) for i in range(box.count())] != names:
-            box.clear()
-            box.addItems(names)
-        box.setCurrentIndex(-1 if index is None else index)
-        box.blockSignals(False)
-        w = self.document.plan.workloads[index] if index is not None else None
-        shaped = w is not None and hasattr(w, "model")
-        current = matching_shape(w.model) if shaped else None
-        custom = "pick a published shape…" if not shaped or w.model is None else \
-            f"custom: {w.model.layers} layers, hidden {w.model.hidden:,}, {w.model.heads} heads"
-        # without a shape, the one that matches the stated parameters is offered first
-        offered = current or (suggested_shape(w) if shaped and w.model is None else None)
-        self.shape_box.blockSignals(True)
-        self.shape_box.setItemText(0, custom)
-        self.shape_box.setCurrentIndex(self.shape_box.findData(offered) if offered else 0)
-        self.shape_box.blockSignals(False)
-        self.shape_box.setEnabled(shaped)
-        self._update_apply()
-
-    def _update_apply(self, *_args) -> None:
-        index = self._index()
-        w = self.document.plan.workloads[index] if index is not None else None
-        key = self.shape_box.currentData()
-        self.apply_shape.setEnabled(bool(key) and w is not None and hasattr(w, "model")
-                                    and matching_shape(w.model) != key)
-
-    def _on_apply_clicked(self) -> None:
-        index, key = self._index(), self.shape_box.currentData()
-        if index is None or not key:
-            return
-        name = self.document.plan.workloads[index].name
-        problems = self.document.run(use_model_shape, index, key, text=f"Model shape {SHAPES[key].name}")
-        if problems:
-            self.message.emit(f"Not applied: {problems[0]}")
-        else:
-            self.message.emit(f"{name}: model shape {SHAPES[key].name} ({SHAPES[key].source})")
 
     # -- refresh ---------------------------------------------------------------------------------
     def showEvent(self, event):  # noqa: N802 - Qt's name
@@ -207,7 +125,7 @@ class PerformancePanel(QWidget):
             return
         self._stale = False
         index = self._index() if r is not None else None
-        self._fill_picker(index)
+        self.picker.fill(index)
         w = r.workloads[index] if index is not None and index < len(r.workloads) else None
         pr = getattr(w, "predicted", None)
         for box in (self.table, self.use_button, self.search_label):
@@ -248,7 +166,7 @@ class PerformancePanel(QWidget):
         return (f"<b>{escape(w.name)}</b> has no model shape: its speed comes from "
                 f"{'its stated rate' if w.mfu_source != 'catalog' else 'the catalog’s typical MFU'}. Pick a "
                 f"published shape above and <b>Apply shape</b> to predict its MFU, step time and memory, and to "
-                f"rank every parallel layout.{offer}" + _shapes_table())
+                f"rank every parallel layout.{offer}" + shapes_table())
 
     def _show_prediction(self, w, pr) -> None:
         from planner.chart_builders import build_memory_parts, build_step_parts

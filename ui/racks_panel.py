@@ -55,6 +55,7 @@ class RacksPanel(QWidget):
         top.addWidget(holder)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
+        top.setSizes([600, 400])
         split.addWidget(top)
         below = QWidget()
         box = QVBoxLayout(below)

@@ -114,9 +114,9 @@ def test_rack_table_and_floor_space():
     assert figure(table, "Compute racks") == "668" and figure(table, "Compute racks", 0) == "254"
     assert figure(table, "kW per rack under training load") == "12.9 kW"
     assert figure(table, "kW per rack at maximum") == "19.5 kW"
-    assert figure(table, "Provisioned limit per rack") == "20 kW (set in the plan)"
+    assert figure(table, "Provisioned limit per rack") == "20 kW (plan)"
     assert figure(table, "Cooling and its rack limit") == "air, 25 kW"
-    assert figure(table, "Headroom") == "98% of the limit at maximum"
+    assert figure(table, "Share of the limit") == "98% at maximum"
     assert figure(table, f"Floor space ({FLOOR_M2_PER_RACK:g} m² per rack, assumed)") == "1,670 m²"  # 668 x 2.5
 
 
@@ -210,7 +210,12 @@ def test_a_sweep_is_cached_and_left_to_a_worker_when_it_must_search(monkeypatch)
         counts, times = sweep.time_vs_gpus(plan, 0)
         assert len(counts) == 49 and sweep.wanted() == []  # cached now
     assert counts[0] == 256 and counts[-1] == 16384 and 4096 in counts
-    # an edit that moves the range keeps the grid's points: 4 new counts, of 49
+    # an edit that moves the range keeps the grid's points: only the new counts are searched
     bigger = edit.set_field(plan, ("phases", 0, "nodes", 0, "count"), 513)
     new = set(sweep.gpu_counts(513 * 8)) - set(counts.astype(int))
-    assert len(new) <= 4
+    assert new == {4104, 16416}  # online and 4 x online; the grid between is the same
+    searched = []
+    real = predict.search
+    monkeypatch.setattr(predict, "search", lambda *a, **k: searched.append(a[2].gpus) or real(*a, **k))
+    sweep.compute(bigger, 0)
+    assert sorted(searched) == sorted(new)

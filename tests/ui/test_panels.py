@@ -74,7 +74,7 @@ def test_racks_tab_shows_kw_per_rack_against_the_limit_and_floor_space(window):
     assert t.text("Compute racks") == "668" and t.text("Compute racks", 0) == "254"
     assert t.text("kW per rack under training load") == "12.9 kW"
     assert t.text("kW per rack at maximum") == "19.5 kW"
-    assert t.text("Provisioned limit per rack") == "20 kW (set in the plan)"
+    assert t.text("Provisioned limit per rack") == "20 kW (plan)"
     assert t.text("Floor space (2.5 m² per rack, assumed)") == "1,670 m²"
     assert "assumption: 2.5 m² per rack" in racks.summary.text() and "within the limit" in racks.summary.text()
     bars = racks.chart_view.series_item(0, 0)
@@ -84,7 +84,7 @@ def test_racks_tab_shows_kw_per_rack_against_the_limit_and_floor_space(window):
     assert doc.run(edit.set_field, ("facility", "rack_power_limit_w"), None, text="limit") == []
     assert doc.run(edit.set_field, ("facility", "cooling"), "liquid", text="cooling") == []
     doc.recompute_now()
-    assert t.text("Provisioned limit per rack") == "130 kW (the cooling type's)"
+    assert t.text("Provisioned limit per rack") == "130 kW (cooling)"
     assert t.text("kW per rack under training load") == "30.1 kW"  # 42 U / 6 U: 7 DGX A100 at 4.3 kW
     assert t.text("Compute racks") == "287"  # 109 + 178
 
