@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
-    QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -85,17 +85,19 @@ class ChartView(QWidget):
         layout.setSpacing(1 if compact else 4)
         head = QHBoxLayout()
         self.title = QLabel()
-        head.addWidget(self.title)
+        # a narrow window clips the title (its full text is the tooltip) rather than widening itself
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(40)
+        head.addWidget(self.title, 1)
         self.busy = QLabel("updating…")
         self.busy.setObjectName("chart_busy")
         self.busy.setStyleSheet("color: #b35900")
         self.busy.setToolTip("Computed in the background; the plot follows when it is ready")
         self.busy.hide()
         head.addWidget(self.busy)
-        head.addStretch(1)
         for fmt in ("PNG", "SVG"):
-            b = QToolButton() if compact else QPushButton()
-            b.setText(fmt if compact else f"Export {fmt}…")
+            b = QToolButton()
+            b.setText(fmt if compact else f"{fmt}…")
             b.setToolTip(f"Save this plot as {fmt}")
             b.setAccessibleName(f"Export {fmt}")
             if compact:
@@ -133,6 +135,7 @@ class ChartView(QWidget):
             self._shape = shape
         self.chart = chart
         self._set_text(self.title, f"<b>{escape(chart.title)}</b>")
+        self.title.setToolTip(chart.title)
         stacked = len(chart.panels) > 1
         for j, (plot, panel) in enumerate(zip(self.plot_items, chart.panels, strict=True)):
             last = j == len(chart.panels) - 1

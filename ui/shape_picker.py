@@ -37,7 +37,7 @@ class ShapePicker(QWidget):
         self.workload_box.setObjectName("performance_workload")
         self.workload_box.setAccessibleName("Workload")
         self.workload_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.workload_box.setMinimumContentsLength(14)
+        self.workload_box.setMinimumContentsLength(10)
         label.setBuddy(self.workload_box)
         self.workload_box.currentIndexChanged.connect(self._on_workload_chosen)
         shape_label = QLabel("Model &shape")
@@ -45,7 +45,7 @@ class ShapePicker(QWidget):
         self.shape_box.setObjectName("model_shape")
         self.shape_box.setAccessibleName("Model shape")
         self.shape_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.shape_box.setMinimumContentsLength(14)
+        self.shape_box.setMinimumContentsLength(10)
         shape_label.setBuddy(self.shape_box)
         self.shape_box.addItem("custom", None)
         for s in SHAPES.values():
