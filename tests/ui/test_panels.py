@@ -125,3 +125,15 @@ def test_the_window_starts_without_pyqtgraph_or_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}).stdout.split("\n")
     assert out[:2] == ["[]", "['numpy', 'pyqtgraph']"]  # the Plots tab loads them when first shown
+
+
+def test_the_rack_power_chart_matches_on_screen_and_in_svg(qtbot, tmp_path):
+    from planner.chart_builders import build_rack_power
+    from tests.ui.test_charts_match import check
+
+    views = {}
+    for path in sorted((ROOT / "presets").glob("*.yaml")):
+        check(views, build_rack_power(planner.evaluate(planner.load(path))), tmp_path)
+    check(views, build_rack_power(planner.evaluate(planner.loads(MIXED))), tmp_path)
+    for view in views.values():
+        qtbot.addWidget(view)
