@@ -153,8 +153,3 @@ class PlotsPanel(QWidget):
     def _on_sweep_finished(self, request: int) -> None:
         if request == self._request:
             self.refresh(self.document.results)  # the sweep is cached now: drawn at once
-
-    def closeEvent(self, event):  # noqa: N802 - Qt's name
-        if self._worker is not None:
-            self._worker.shutdown(wait=False, cancel_futures=True)
-        super().closeEvent(event)
