@@ -28,8 +28,8 @@ from .kinds import evaluator_of, training_charts
 from .kinds.training_charts import build_memory_parts, build_step_parts, build_time_breakdown, build_time_vs_gpus
 from .units import format_quantity as q
 
-__all__ = ["build_cost_breakdown", "build_memory_parts", "build_power_breakdown", "build_step_parts", "build_time_breakdown",
-           "build_time_vs_gpus", "build_timeline", "charts_for", "phase_dates"]
+__all__ = ["build_cost_breakdown", "build_memory_parts", "build_power_breakdown", "build_rack_power", "build_step_parts",
+           "build_time_breakdown", "build_time_vs_gpus", "build_timeline", "charts_for", "phase_dates"]
 
 POWER_PARTS = ("accelerators", "rest of nodes", "network", "storage", "cooling etc.")
 POWER_COLOURS = (BLUE, LIGHT_BLUE, GREEN, ORANGE, RED)
@@ -56,7 +56,8 @@ def phase_dates(phases) -> list[_dt.date]:
 
 def build_timeline(results, precision: str) -> Chart:
     """Accelerators, peak at ``precision`` and facility power of each phase, as steps from its
-    online date; the last step runs on a quarter of the span (at least 90 days) past it."""
+    online date; the last step runs on a quarter of the span (at least 90 days) past it, and
+    90 days past a single online date, so that its axis reads in months, not days."""
     phases = results.phases
     notes: list[str] = []
     dates = phase_dates(phases)
@@ -69,8 +70,9 @@ def build_timeline(results, precision: str) -> Chart:
                          f"the date axis, drawn on {drawn.isoformat()}")
     edges: tuple = ()
     if xs:
-        span = max(xs[-1] - xs[0], 90 * _DAY)
-        edges = tuple(xs) + (min(xs[-1] + span * 0.25, DATE_AXIS_END),)
+        span = xs[-1] - xs[0]
+        tail = max(span, 90 * _DAY) * 0.25 if span > 0 else 90 * _DAY
+        edges = tuple(xs) + (min(xs[-1] + tail, DATE_AXIS_END),)
     when = [ph.online.isoformat() if ph.online else "undated" for ph in phases]
     peak_unit, peak_f = unit_for([ph.peak_flops.get(precision, 0.0) for ph in phases], "flop_rate")
     power_unit, power_f = unit_for([ph.power.facility_w for ph in phases], "power")
@@ -135,6 +137,34 @@ def build_cost_breakdown(results) -> Chart:
     return Chart("cost", "Cost of ownership per year", Axis(categories=categories),
                  (Panel(Axis("Cost per year", unit), (series,)),),
                  subtitle=f"{t.usd_per_year / 1e6:,.1f} M USD a year; {per_hour}", notes=tuple(notes))
+
+
+def build_rack_power(results) -> Chart:
+    """Power per rack for each phase: the densest rack at maximum (what it is provisioned for;
+    red above the limit) as a bar, under training load as a marker, and the provisioned limit
+    as a line across."""
+    phases = results.phases
+    names = tuple(ph.name for ph in phases)
+    loads = [ph.racks.rack_power_w for ph in phases]
+    maxima = [ph.racks.rack_power_max_w for ph in phases]
+    limits = [ph.racks.limit_w for ph in phases]
+    unit, factor = unit_for(maxima + limits, "power")
+    notes: list[str] = []
+    xs, ys, kept = drawable(range(len(phases)), [v / factor for v in maxima], notes, names)
+    bars = Series("at maximum", xs, ys, "bars",
+                  colours=tuple(RED if maxima[i] > limits[i] * (1 + 1e-9) else BLUE for i in kept),
+                  labels=tuple(f"{names[i]}: {q(maxima[i], 'power')} per rack at maximum "
+                               f"({phases[i].racks.nodes_per_rack} nodes)" for i in kept))
+    mx, my, kept = drawable(range(len(phases)), [v / factor for v in loads], notes, names)
+    marks = Series("under training load", mx, my, "marker", GREEN,
+                   labels=tuple(f"{names[i]}: {q(loads[i], 'power')} per rack under training load" for i in kept))
+    series = [bars, marks]
+    for i, ph in enumerate(phases):  # the limit of each phase, across its category
+        label = f"{ph.name}: limit {q(limits[i], 'power')} per rack ({ph.racks.cooling})"
+        series.append(Series("provisioned limit" if i == 0 else "", (i - 0.45, i + 0.45),
+                             (limits[i] / factor,) * 2, "line", ORANGE, labels=(label, label)))
+    return Chart("rack_power", "Power per rack against the limit", Axis(categories=names),
+                 (Panel(Axis("Power per rack", unit), tuple(series)),), legend=True, notes=tuple(notes))
 
 
 def charts_for(plan, results, workload_index: int, precision: str) -> dict[str, Chart]:

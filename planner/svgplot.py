@@ -137,9 +137,11 @@ def _series(s: Series, k: int, starts, sx, sy, x_axis: Axis, y_axis: Axis, top: 
         pts = []
         for i, y in enumerate(s.y):
             pts += [(sx(s.x[i]), sy(y)), (sx(s.x[i + 1]), sy(y))]
-        d = (f"M{pts[0][0]:.1f},{base:.1f} " + " ".join(f"L{x:.1f},{y:.1f}" for x, y in pts)
-             + f" L{pts[-1][0]:.1f},{base:.1f}")
-        body.append(f'<path d="{d}" fill="{c}" fill-opacity="0.25" stroke="{c}" stroke-width="2"/>')
+        line = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(pts))
+        fill = f"M{pts[0][0]:.1f},{base:.1f} " + line.replace("M", "L", 1) + f" L{pts[-1][0]:.1f},{base:.1f} Z"
+        # the outline does not drop to zero at the right edge: the cluster is not taken down there
+        body.append(f'<path d="{fill}" fill="{c}" fill-opacity="0.25" stroke="none"/>'
+                    f'<path d="{line}" fill="none" stroke="{c}" stroke-width="2"/>')
         body += [f'<rect x="{sx(s.x[i]):.1f}" y="{top:.1f}" width="{max(sx(s.x[i + 1]) - sx(s.x[i]), 0):.1f}" '
                  f'height="{bottom - top:.1f}" fill="transparent">{tip(i)}</rect>' for i in range(len(s.y))]
     elif s.style == "bars":

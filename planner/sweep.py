@@ -16,13 +16,14 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .kinds.sweep import gpu_counts, time_vs_gpus
+from .kinds.sweep import cached, compute, gpu_counts, time_vs_gpus, wanted, within
 from .sweep_points import ERROR, SetAxis, evaluate_range, grid_size, parse_set
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["ERROR", "LOCAL_LIMIT", "SetAxis", "gpu_counts", "grid", "parse_set", "time_vs_gpus"]
+__all__ = ["ERROR", "LOCAL_LIMIT", "SetAxis", "cached", "compute", "gpu_counts", "grid", "parse_set", "time_vs_gpus",
+           "wanted", "within"]
 
 # Below this many points "auto" runs in process: starting a local Dask cluster (2-3 s here) and
 # shipping the plan to its workers costs more than it saves (benchmarks/bench_sweep.py).

@@ -10,22 +10,39 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from planner import svgplot
 from planner.atomic import write_text
-from planner.charts import Chart, Series, stack_starts, x_extent
+from planner.charts import DATE_AXIS_END, DATE_AXIS_START, Chart, Series, stack_starts
+
+from .chart_axes import DateAxis, NumberAxis, view_ranges
+from .chart_hover import Hover, hit_boxes
+
+__all__ = ["ChartView", "Hover", "hit_boxes"]
 
 pg.setConfigOptions(antialias=False, background="w", foreground="#222")
-HOVER_PX = 40  # how near (pixels) the mouse must be to a point to show its text
-
-
 def _item(s: Series):
-    """A new pyqtgraph item for a series' style (its data is set by ``_update``)."""
-    if s.style in ("line", "step"):
-        kw = dict(stepMode="center", fillLevel=0, brush=pg.mkBrush(s.colour + "40")) if s.style == "step" else {}
-        return pg.PlotDataItem(pen=pg.mkPen(s.colour, width=2), **kw)
+    """A new pyqtgraph item for a series' style (its data is set by ``_update``). A step series
+    is its outline (holding the description's edges and values) with a fill beneath as
+    ``fill_item``: the outline never drops to zero at the right edge, which would read as the
+    cluster being taken down."""
+    if s.style == "step":
+        item = pg.PlotDataItem(pen=pg.mkPen(s.colour, width=2), stepMode="center")
+        item.fill_item = pg.PlotDataItem(pen=None, stepMode="center", fillLevel=0, brush=pg.mkBrush(s.colour + "40"))
+        return item
+    if s.style == "line":
+        return pg.PlotDataItem(pen=pg.mkPen(s.colour, width=2))
     if s.style == "marker":
         return pg.PlotDataItem(pen=None, symbol="o", symbolSize=12, symbolBrush=pg.mkBrush(s.colour),
                                symbolPen=pg.mkPen("w"))
@@ -37,9 +54,11 @@ def _item(s: Series):
 
 
 def _update(item, s: Series, start) -> None:
-    if s.style == "step" and not s.y:
-        item.setData(x=[], y=[])
-    elif s.style in ("line", "step", "marker"):
+    if s.style == "step":
+        xy = (np.array(s.x, dtype=float), np.array(s.y, dtype=float)) if s.y else ([], [])
+        item.setData(*xy)
+        item.fill_item.setData(*xy)
+    elif s.style in ("line", "marker"):
         item.setData(np.array(s.x, dtype=float), np.array(s.y, dtype=float))
     elif s.style == "bars":
         item.setOpts(x=np.array(s.x), height=np.array(s.y),
@@ -52,94 +71,43 @@ def _update(item, s: Series, start) -> None:
             item.setValue(s.x[0])
 
 
-def hit_boxes(chart: Chart, panel_index: int) -> list[tuple[float, float, float, float, str]]:
-    """(x0, x1, y0, y1, text) in view coordinates (log10 of x on a log axis) for each point
-    of a panel: the area the mouse may be in to show the point's text."""
-    panel = chart.panels[panel_index]
-    fx = np.log10 if chart.x.log else (lambda v: v)
-    starts = stack_starts(panel.series)
-    out = []
-    for k, s in enumerate(panel.series):
-        for i in range(len(s.x) if s.style == "vline" else len(s.y)):
-            text = s.label_of(i, chart.x, panel.y)
-            if s.style == "step":
-                box = (fx(s.x[i]), fx(s.x[i + 1]), min(0, s.y[i]), max(0, s.y[i]))
-            elif s.style == "bars":
-                box = (s.x[i] - 0.3, s.x[i] + 0.3, min(0, s.y[i]), max(0, s.y[i]))
-            elif s.style == "stacked-horizontal-bars":
-                box = (starts[k][i], starts[k][i] + s.x[i], s.y[i] - 0.4, s.y[i] + 0.4)
-            elif s.style == "vline":
-                box = (fx(s.x[i]), fx(s.x[i]), -np.inf, np.inf)
-            else:
-                box = (fx(s.x[i]), fx(s.x[i]), s.y[i], s.y[i])
-            out.append((*box, text))
-    return out
-
-
-class Hover:
-    """Shows the text of the point under (or nearest to) the mouse in one plot of a view."""
-
-    def __init__(self, view: ChartView, index: int):
-        self.view, self.index = view, index
-        self.plot = view.plot_items[index]
-        self.label = pg.TextItem(anchor=(0, 1), color="#222", fill=pg.mkBrush(255, 255, 255, 220))
-        self.label.setZValue(100)
-        self.label.hide()
-        self.plot.addItem(self.label, ignoreBounds=True)
-        self._boxes: tuple = (None, None, [])
-        self.plot.scene().sigMouseMoved.connect(self._on_moved)
-
-    def close(self) -> None:
-        self.plot.scene().sigMouseMoved.disconnect(self._on_moved)
-
-    def _on_moved(self, pos: QPointF) -> None:
-        chart = self.view.chart
-        if chart is None or not self.plot.sceneBoundingRect().contains(pos) or self.index >= len(chart.panels):
-            self.label.hide()
-            return
-        if self._boxes[0] is not chart:  # once per description, not on every move
-            boxes = hit_boxes(chart, self.index)
-            self._boxes = (chart, np.array([box[:4] for box in boxes], dtype=float).reshape(-1, 4),
-                           [box[4] for box in boxes])
-        _, b, texts = self._boxes
-        if not texts:
-            self.label.hide()
-            return
-        vb = self.plot.vb
-        p = vb.mapSceneToView(pos)
-        pw, ph = vb.viewPixelSize()
-        dx = np.maximum(np.maximum(b[:, 0] - p.x(), p.x() - b[:, 1]), 0) / max(pw, 1e-300)
-        dy = np.maximum(np.maximum(b[:, 2] - p.y(), p.y() - b[:, 3]), 0) / max(ph, 1e-300)
-        d = np.hypot(dx, dy)
-        i = int(np.argmin(d))
-        if d[i] > HOVER_PX:
-            self.label.hide()
-            return
-        self.label.setText(texts[i])
-        self.label.setPos(p.x(), p.y())
-        self.label.show()
-
-
 class ChartView(QWidget):
     """One chart: its title and export buttons, the plots (one per panel, x axes linked), a
-    legend and the chart's notes."""
+    legend and the chart's notes. ``compact``: small export buttons and margins, for a strip
+    of charts above a table. Axis ranges are set from the data with ends that stay put while
+    a value moves a little (each range change costs the axes a full repaint)."""
 
-    def __init__(self, chart: Chart, parent=None):
+    def __init__(self, chart: Chart, parent=None, compact: bool = False):
         super().__init__(parent)
+        self.compact = compact
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(1 if compact else 4)
         head = QHBoxLayout()
         self.title = QLabel()
-        head.addWidget(self.title)
-        head.addStretch(1)
+        # a narrow window clips the title (its full text is the tooltip) rather than widening itself
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(40)
+        head.addWidget(self.title, 1)
+        self.busy = QLabel("updating…")
+        self.busy.setObjectName("chart_busy")
+        self.busy.setStyleSheet("color: #b35900")
+        self.busy.setToolTip("Computed in the background; the plot follows when it is ready")
+        self.busy.hide()
+        head.addWidget(self.busy)
         for fmt in ("PNG", "SVG"):
-            b = QPushButton(f"Export {fmt}…")
+            b = QToolButton()
+            b.setText(fmt if compact else f"{fmt}…")
             b.setToolTip(f"Save this plot as {fmt}")
+            b.setAccessibleName(f"Export {fmt}")
+            if compact:
+                b.setAutoRaise(True)
             b.clicked.connect(lambda _=False, f=fmt: self._on_export_clicked(f))
             head.addWidget(b)
         layout.addLayout(head)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setObjectName(f"plot_{chart.key}")
+        self.graphics.ci.setContentsMargins(2, 2, 6, 2)
         layout.addWidget(self.graphics, 1)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
@@ -155,7 +123,7 @@ class ChartView(QWidget):
         self._hovers: list[Hover] = []
         self._shape = None
         self._configs: list = []  # per panel, the axis settings last applied
-        self._extents: list = []  # per panel, the x range last set (stacked bars)
+        self._ranges: list = []  # per panel, the (x, y) ranges last set
         self.set_chart(chart)
 
     def set_chart(self, chart: Chart) -> None:
@@ -167,50 +135,68 @@ class ChartView(QWidget):
             self._shape = shape
         self.chart = chart
         self._set_text(self.title, f"<b>{escape(chart.title)}</b>")
+        self.title.setToolTip(chart.title)
+        stacked = len(chart.panels) > 1
         for j, (plot, panel) in enumerate(zip(self.plot_items, chart.panels, strict=True)):
             last = j == len(chart.panels) - 1
-            config = (chart.x, panel.y, chart.subtitle if j == 0 else "", last, self._x_ticks(chart))
+            config = (chart.x, panel.y, chart.subtitle if j == 0 else "", last, stacked, self._x_ticks(chart))
             if config != self._configs[j]:
                 self._configs[j] = config
-                self._configure(plot, chart, panel, j, last, config[-1])
+                self._configure(plot, chart, panel, j, last, stacked, config[-1])
             self._set_series(j, plot, panel)
-            if panel.y.categories:  # stacked bars: from 0 to the longest, 5% to spare
-                extent = x_extent(chart)
-                if extent != self._extents[j]:
-                    self._extents[j] = extent
-                    plot.setXRange(*extent)
+            ranges = view_ranges(chart, panel)
+            if ranges != self._ranges[j]:
+                self._ranges[j] = ranges
+                x, y = ranges
+                plot.setXRange(*x, padding=0)
+                if y is None:
+                    plot.enableAutoRange(y=True)
+                else:
+                    plot.setYRange(*y, padding=0)
         self.legend.setVisible(chart.legend)
         self._set_text(self.legend, "  ".join(
             f"<span style='color:{s.colour}'>{'┆' if s.style == 'vline' else '■'}</span> {escape(s.name)}"
-            for p in chart.panels for s in p.series))
+            for p in chart.panels for s in p.series if s.name))
         self.notes.setVisible(bool(chart.notes))
         self._set_text(self.notes, "\n".join(chart.notes))
+
+    def set_pending(self, pending: bool) -> None:
+        """Say that newer figures are being computed: the plot shows the last ones, dimmed."""
+        self.busy.setVisible(pending)
+        for plot in self.plot_items:
+            plot.vb.setOpacity(0.35 if pending else 1.0)
+
+    def is_pending(self) -> bool:
+        return not self.busy.isHidden()
 
     @staticmethod
     def _set_text(label: QLabel, text: str) -> None:
         if label.text() != text:
             label.setText(text)
 
-    @staticmethod
-    def _configure(plot: pg.PlotItem, chart: Chart, panel, j: int, last: bool, ticks) -> None:
+    def _configure(self, plot: pg.PlotItem, chart: Chart, panel, j: int, last: bool, stacked: bool, ticks) -> None:
         plot.setLogMode(x=chart.x.log, y=panel.y.log)
-        plot.getAxis("left").setLabel(panel.y.title())
+        left = plot.getAxis("left")
+        left.setLabel(panel.y.title())
+        # stacked panels are short: their names go above them, not along axes they would overflow
+        left.showLabel(not stacked)
         plot.showAxis("left", not panel.y.hidden)
         numeric_x = not (chart.x.dates or chart.x.categories)
         plot.showGrid(x=numeric_x and not panel.y.hidden, y=not (panel.y.hidden or panel.y.categories), alpha=0.25)
         for name in ("left", "bottom"):
             plot.getAxis(name).setStyle(maxTickLevel=0)  # minor grid lines cost most of a repaint
-        if j == 0:
-            plot.setTitle(escape(chart.subtitle) if chart.subtitle else None, size="9pt")  # the title is HTML
+        title = " — ".join(t for t in (chart.subtitle if j == 0 else "", panel.y.title() if stacked else "") if t)
+        plot.setTitle(escape(title) if title else None, size="8pt" if stacked else "9pt",
+                      justify="left" if stacked else "center")  # the title is HTML
+        if title and stacked:
+            plot.titleLabel.setMaximumHeight(16)
+            plot.layout.setRowFixedHeight(0, 16)
+        plot.showAxis("bottom", last or not stacked)
         if last:
             plot.setLabel("bottom", chart.x.title())
         plot.getAxis("bottom").setTicks(ticks)
         fixed = bool(chart.x.categories) or panel.y.hidden
         plot.setMouseEnabled(x=not fixed, y=not fixed)
-        if chart.x.categories:  # every category shown, drawn or not
-            plot.setXRange(*x_extent(chart))
-        if panel.y.categories:
-            plot.setYRange(-0.5, len(panel.y.categories) - 0.5)
 
     def _build(self, chart: Chart) -> None:
         for hover in self._hovers:
@@ -218,21 +204,28 @@ class ChartView(QWidget):
         self.graphics.clear()
         self.plot_items, self.items, self._hovers = [], [], []
         for j, _panel in enumerate(chart.panels):
-            axes = {"bottom": pg.DateAxisItem(orientation="bottom")} if chart.x.dates else None
-            plot = self.graphics.addPlot(row=j, col=0, axisItems=axes)
-            plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.getAxis("bottom").enableAutoSIPrefix(False)
+            bottom = DateAxis(orientation="bottom") if chart.x.dates else NumberAxis(orientation="bottom")
+            plot = self.graphics.addPlot(row=j, col=0, axisItems={"bottom": bottom,
+                                                                   "left": NumberAxis(orientation="left")})
+            if chart.x.dates:  # the calendar pyqtgraph's date axes and ours can draw
+                plot.setLimits(xMin=DATE_AXIS_START, xMax=DATE_AXIS_END)
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.enableAutoSIPrefix(False)
+                # an axis (and its grid) is redrawn from a cached image unless its range changed
+                axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.getAxis("left").setWidth(52)  # stacked panels line up
             if j:
                 plot.setXLink(self.plot_items[0])
             self.plot_items.append(plot)
             self.items.append([])
         self._configs = [None] * len(chart.panels)
-        self._extents = [None] * len(chart.panels)
+        self._ranges = [None] * len(chart.panels)
         self._hovers = [Hover(self, j) for j in range(len(self.plot_items))]
 
     @staticmethod
     def _x_ticks(chart: Chart):
-        """Ticks for the x axis, or None for pyqtgraph's own (numbers, dates)."""
+        """Ticks for the x axis, or None for the axis' own (numbers, dates)."""
         if chart.x.categories:
             return [list(enumerate(chart.x.categories))]
         if not chart.x.log:
@@ -252,8 +245,10 @@ class ChartView(QWidget):
                 item = items[k][1]
             else:
                 if k < len(items):
-                    plot.removeItem(items[k][1])
+                    self._remove(plot, items[k][1])
                 item = _item(s)
+                if s.style == "step":
+                    plot.addItem(item.fill_item)
                 plot.addItem(item)
                 if k < len(items):
                     items[k] = (kind, item)
@@ -261,8 +256,14 @@ class ChartView(QWidget):
                     items.append((kind, item))
             _update(item, s, starts.get(k, ()))
         for _, item in items[len(panel.series):]:
-            plot.removeItem(item)
+            self._remove(plot, item)
         del items[len(panel.series):]
+
+    @staticmethod
+    def _remove(plot: pg.PlotItem, item) -> None:
+        plot.removeItem(item)
+        if hasattr(item, "fill_item"):
+            plot.removeItem(item.fill_item)
 
     def series_item(self, panel: int, series: int):
         """The pyqtgraph item drawing series ``series`` of panel ``panel``."""

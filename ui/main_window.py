@@ -22,9 +22,11 @@ from .document import PlanDocument
 from .explain_panel import ExplainPanel
 from .icon import icon as app_icon
 from .menus import build_menus
+from .network_panel import NetworkPanel
 from .performance_panel import PerformancePanel
 from .plots import PlotsPanel
 from .preset_gallery import PresetGallery
+from .racks_panel import RacksPanel
 from .recovery import RecoveryKeeper
 from .recovery import scan as scan_recovery
 from .screen_fit import fit_default, pull_inside
@@ -50,6 +52,8 @@ class MainWindow(FileCommands, QMainWindow):
         self.plots = PlotsPanel(document, self.state)
         self.catalog = CatalogBrowser(document)
         self.performance = PerformancePanel(document, self.state)
+        self.network = NetworkPanel(document, self.state)
+        self.racks = RacksPanel(document, self.state)
 
         self.dashboard.add_side_panel("How it is computed", self.explain)
         self.tabs = ScrollingTabs()  # a page wider than the window scrolls; the window never widens
@@ -58,6 +62,8 @@ class MainWindow(FileCommands, QMainWindow):
         self.tabs.addTab(self.dashboard, "Dashboard", scroll=False)  # it reflows and scrolls itself
         self.tabs.addTab(self.plots, "Plots")
         self.tabs.addTab(self.performance, "Performance")
+        self.tabs.addTab(self.network, "Network")
+        self.tabs.addTab(self.racks, "Racks and cooling")
         self.tabs.addTab(self.catalog, "Catalog")
         self.setCentralWidget(self.tabs)
         self.editor_dock = QDockWidget("Design", self)
@@ -71,7 +77,7 @@ class MainWindow(FileCommands, QMainWindow):
         self.dashboard.field_requested.connect(self.select_field)
         self.explain.field_requested.connect(self.select_field)
         self.editor.history_requested.connect(lambda which: self.undo() if which == "undo" else self.redo())
-        for source in (self.editor, self.catalog, self.performance):
+        for source in (self.editor, self.catalog, self.performance, self.network, self.racks):
             source.message.connect(self._show_status)
         document.path_changed.connect(self._update_title)
         document.modified_changed.connect(self._update_title)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from planner.atomic import ReadOnlyFileError
 from planner.errors import PlanError
-from planner.report import write_report
 from planner.summary import as_csv
 
 from . import settings as _settings
@@ -90,6 +89,8 @@ class FileCommands:
             elif fmt == "csv":
                 write_text(path, as_csv(results, precision))
             else:
+                from planner.report import write_report  # numpy and the charts load when first needed
+
                 write_report(plan, path, precision)
         except OSError as exc:
             self.show_error("Export failed", f"Could not write {path}: {exc.strerror or exc}")

@@ -3,6 +3,10 @@ or the best of all layouts (``parallelism: auto``)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -182,6 +186,58 @@ def search(shape: Shape, batch: int, machine: Machine, budget: int = CANDIDATE_B
     return layouts, parts, rank(parts), space
 
 
+KEPT_ROWS = 64  # rows of a search kept by ``best_rows``: the prediction takes the first, the app's table 12
+SEARCHES_CACHED = 256  # a GPU-count sweep of a searched run is 49 searches; a few sweeps fit
+_searches: OrderedDict = OrderedDict()  # (shape, batch, machine, keep) -> (layouts, parts, space)
+_searches_lock = threading.Lock()
+_cached_only: contextvars.ContextVar[bool] = contextvars.ContextVar("cached_searches_only", default=False)
+
+
+class SearchNotCached(Exception):
+    """Raised inside ``cached_searches_only`` where a layout search would have to run."""
+
+
+@contextlib.contextmanager
+def cached_searches_only():
+    """Inside this block (this thread), ``best_rows`` answers from its cache or raises
+    SearchNotCached: a GUI thread leaves the searches of a sweep to a worker thread."""
+    token = _cached_only.set(True)
+    try:
+        yield
+    finally:
+        _cached_only.reset(token)
+
+
+def best_rows(shape: Shape, batch: int, machine: Machine, keep: int = KEPT_ROWS):
+    """The best ``keep`` rows of ``search``, best first, as (layouts, parts, space): the search
+    runs once per set of inputs (all frozen), so the evaluation, the ranked table and a sweep
+    share it, and an edit that changes none of them searches nothing. Read-only arrays."""
+    key = (shape, batch, machine, keep)
+    with _searches_lock:
+        hit = _searches.get(key)
+        if hit is not None:
+            _searches.move_to_end(key)
+            return hit
+    if _cached_only.get():
+        raise SearchNotCached(key)
+    layouts, parts, order, space = search(shape, batch, machine)
+    top = order[:keep]
+
+    def cut(v):
+        if not isinstance(v, np.ndarray) or v.shape[:1] != order.shape:
+            return v
+        out = v[top]
+        out.setflags(write=False)
+        return out
+
+    value = ({k: cut(v) for k, v in layouts.items()}, {k: cut(v) for k, v in parts.items()}, space)
+    with _searches_lock:
+        _searches[key] = value
+        while len(_searches) > SEARCHES_CACHED:
+            _searches.popitem(last=False)
+    return value
+
+
 def tokens_of(workload, shape: Shape) -> float:
     """The run's training tokens. Without a token count but with total_flops, from the model
     FLOPs convention total = 6 x parameters x tokens (Kaplan et al. 2020; PaLM appendix B):
@@ -212,10 +268,10 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
     batch = batch_of(workload)
     machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
     if workload.parallelism == "auto" or workload.parallelism is None:
-        layouts, parts, order, space = search(shape, batch, machine)
-        if len(order) == 0:
+        layouts, parts, space = best_rows(shape, batch, machine)
+        if len(parts["step_time_s"]) == 0:
             return None
-        layout, row = _pick(layouts, parts, int(order[0]), shape)
+        layout, row = _pick(layouts, parts, 0, shape)
     else:
         layouts = stated_layout(workload, shape, gpus)
         parts = run_model(shape, batch, machine, layouts)
@@ -283,7 +339,11 @@ def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int
     shape = shape_of(workload)
     batch = batch_of(workload)
     machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
-    layouts, parts, order, space = search(shape, batch, machine)
+    if top <= KEPT_ROWS:
+        layouts, parts, space = best_rows(shape, batch, machine)
+        order = np.arange(len(parts["step_time_s"]))
+    else:
+        layouts, parts, order, space = search(shape, batch, machine)
     rows = []
     for i in order[:top]:
         layout, row = _pick(layouts, parts, int(i), shape)

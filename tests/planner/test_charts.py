@@ -153,7 +153,8 @@ def test_undated_phases_and_the_end_of_the_calendar(rsc):
     chart = build_timeline(planner.evaluate(late), "bf16")
     acc = chart.panels[0].series[0]
     # pyqtgraph's date axis ends on 9999-01-01: later phases are drawn 30 days before, and said so
-    assert acc.x == (posix(9998, 12, 2), posix(9998, 12, 2), posix(9998, 12, 2) + 90 / 4 * 86400)
+    # one online date: the last step runs 90 days on, here cut at the end of the date axis
+    assert acc.x == (posix(9998, 12, 2), posix(9998, 12, 2), posix(9999, 1, 1))
     assert chart.notes[:2] == (
         "Phase 1: online 9999-12-31, past the end of the date axis, drawn on 9998-12-02",
         "Phase 2: online 9999-12-31 (undated), past the end of the date axis, drawn on 9998-12-02")
