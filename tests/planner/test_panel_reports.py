@@ -49,13 +49,14 @@ def test_network_table_says_what_the_command_line_prints():
     plan, r = rsc()
     table = network_table(plan, r)
     assert table[0] == ["Phase 1", "Phase 2"]
-    # cluster-planner evaluate meta-rsc: "Switches per level 800 / 800 / 400 (2,000 in all)"
-    assert figure(table, "Levels") == "3"
-    assert figure(table, "Switches per level") == "800 leaf / 800 spine / 400 core"
-    assert figure(table, "Switches per level", 0) == "304 leaf / 304 spine / 152 core"
-    assert figure(table, "Switches in all") == "2,000"
-    assert figure(table, "Links") == "16,000 to nodes, 32,000 between switches"
-    assert figure(table, "Optical transceivers") == "96,000"
+    # cluster-planner evaluate meta-rsc: "Switches per level 800 / 20 (820 in all)": QM8700 leaves under
+    # CS8500 directors, RSC's published two-level Clos
+    assert figure(table, "Levels") == "2"
+    assert figure(table, "Switches per level") == "800 leaf / 20 spine"
+    assert figure(table, "Switches per level", 0) == "304 leaf / 8 spine"
+    assert figure(table, "Switches in all") == "820"
+    assert figure(table, "Links") == "16,000 to nodes, 16,000 between switches"
+    assert figure(table, "Optical transceivers") == "64,000"
     assert figure(table, "Bisection bandwidth") == "200 TB/s"
     assert figure(table, "Per accelerator, into the fabric") == "25 GB/s"
     assert figure(table, "Oversubscription at the top tier") == "1:1 (non-blocking)"
@@ -68,10 +69,10 @@ def test_ndr_doubles_the_bandwidth_per_gpu_and_redraws_the_tiers():
     rn = planner.evaluate(ndr)
     table = network_table(ndr, rn)
     assert figure(table, "Per accelerator, into the fabric") == "50 GB/s"
-    assert figure(table, "Switches per level") == "500 leaf / 500 spine / 250 core"  # radix 64
+    assert figure(table, "Switches per level") == "800 leaf / 20 spine"  # the plan pins its switch models
     assert figure(table, "Fabric").endswith("400 Gb/s ports")
     texts = {s.text for s in fabric_diagram(ndr, rn).shapes if s.kind == "text"}
-    assert "250 core switches" in texts and "16,000 links × 400 Gb/s" in texts
+    assert "20 spine switches" in texts and "16,000 links × 400 Gb/s" in texts
     assert any("50 GB/s per accelerator" in t for t in texts)
     assert texts != {s.text for s in hdr_drawing.shapes if s.kind == "text"}
 
@@ -104,8 +105,8 @@ def test_a_diagram_never_draws_more_than_ten_boxes_a_tier():
     plan, r = rsc()
     d = fabric_diagram(plan, r)
     boxes = [s for s in d.shapes if s.kind == "box"]
-    assert len(boxes) == 4 * 9  # 3 tiers and the nodes: 9 boxes each and "…" in the middle for the rest
-    assert sum(1 for s in d.shapes if s.text == "…") == 4
+    assert len(boxes) == 3 * 9  # 2 tiers and the nodes: 9 boxes each and "…" in the middle for the rest
+    assert sum(1 for s in d.shapes if s.text == "…") == 3
 
 
 def test_rack_table_and_floor_space():

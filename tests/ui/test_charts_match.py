@@ -144,6 +144,6 @@ def test_hover_shows_the_point_under_the_mouse(window, qtbot):
 
     scaling = window.plots.views["scaling"]
     plot, curve = scaling.plot_items[0], scaling.chart.panels[0].series[0]
-    qtbot.waitUntil(lambda: plot.vb.viewRange()[0][0] < 3.1)  # log10 of the GPU count
+    qtbot.waitUntil(lambda: plot.vb.viewRange()[0][0] < 3.1 and plot.vb.viewPixelSize()[1] > 0)  # laid out
     scaling._hovers[0]._on_moved(plot.vb.mapViewToScene(QPointF(3.0, curve.y[0])))
     assert scaling._hovers[0].label.toPlainText() == "1,000 GPUs: 25.97 days"

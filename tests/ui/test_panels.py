@@ -33,19 +33,20 @@ def scene_texts(panel) -> set[str]:
 def test_network_tab_shows_the_switches_the_command_line_prints(window):
     out = subprocess.run([sys.executable, "-m", "planner", "evaluate", "meta-rsc"], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
-    cli = re.search(r"Switches per level\s+([\d,]+) / ([\d,]+) / ([\d,]+) \(([\d,]+) in all\)", out).groups()
+    # RSC's published two-level Clos: QM8700 leaves under CS8500 directors
+    cli = re.search(r"Switches per level\s+([\d,]+) / ([\d,]+) \(([\d,]+) in all\)", out).groups()
     net = window.network
     assert net._stale  # hidden: nothing computed yet
     window.tabs.setCurrentWidget(net)
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Network"
-    assert net.table.text("Levels") == "3"
-    leaf, spine, core, total = cli
-    assert net.table.text("Switches per level") == f"{leaf} leaf / {spine} spine / {core} core"
-    assert net.table.text("Switches in all") == total == "2,000"
+    assert net.table.text("Levels") == "2"
+    leaf, spine, total = cli
+    assert net.table.text("Switches per level") == f"{leaf} leaf / {spine} spine"
+    assert net.table.text("Switches in all") == total == "820"
     assert net.table.text("Per accelerator, into the fabric") == "25 GB/s"
     assert net.table.columnCount() == 2 and net.table.text("Switches per level", 0).startswith("304 leaf")
     texts = scene_texts(net)
-    assert {"400 core switches", "800 spine switches", "800 leaf switches", "2,000 nodes, 16,000 accelerators",
+    assert {"20 spine switches", "800 leaf switches", "2,000 nodes, 16,000 accelerators",
             "16,000 links × 200 Gb/s"} <= texts
 
 
@@ -56,15 +57,15 @@ def test_hdr_to_ndr_visibly_changes_the_network_tab(window, tmp_path):
     assert window.document.run(edit.set_field, ("network", "fabric"), "infiniband-ndr", text="fabric") == []
     window.document.recompute_now()
     assert net.table.text("Per accelerator, into the fabric") == "50 GB/s"  # was 25 GB/s
-    assert net.table.text("Switches per level") == "500 leaf / 500 spine / 250 core"
+    assert net.table.text("Switches per level") == "800 leaf / 20 spine"  # the plan pins its switch models
     after = scene_texts(net)
-    assert "16,000 links × 400 Gb/s" in after and "250 core switches" in after and after != before
+    assert "16,000 links × 400 Gb/s" in after and "20 spine switches" in after and after != before
     assert "50 GB/s" in net.summary.text()
     net.phase_box.setCurrentIndex(0)  # the drawing follows the phase chosen
     assert "6,080 links × 400 Gb/s" in scene_texts(net)
     path = tmp_path / "fabric.svg"
     net.export(path)
-    assert "250 core switches" not in path.read_text() and "6,080 links × 400 Gb/s" in path.read_text()
+    assert "16,000 links" not in path.read_text() and "6,080 links × 400 Gb/s" in path.read_text()
 
 
 def test_racks_tab_shows_kw_per_rack_against_the_limit_and_floor_space(window):
@@ -79,12 +80,12 @@ def test_racks_tab_shows_kw_per_rack_against_the_limit_and_floor_space(window):
     assert "assumption: 2.5 m² per rack" in racks.summary.text() and "within the limit" in racks.summary.text()
     bars = racks.chart_view.series_item(0, 0)
     assert list(bars.opts["height"]) == pytest.approx([19.5, 19.5])
-    # liquid cooling with the plan's 20 kW pin removed: the limit becomes the cooling type's 130 kW
+    # liquid cooling with the plan's 20 kW pin removed: the limit becomes the cooling type's 150 kW
     doc = window.document
     assert doc.run(edit.set_field, ("facility", "rack_power_limit_w"), None, text="limit") == []
     assert doc.run(edit.set_field, ("facility", "cooling"), "liquid", text="cooling") == []
     doc.recompute_now()
-    assert t.text("Provisioned limit per rack") == "130 kW (cooling)"
+    assert t.text("Provisioned limit per rack") == "150 kW (cooling)"
     assert t.text("kW per rack under training load") == "30.1 kW"  # 42 U / 6 U: 7 DGX A100 at 4.3 kW
     assert t.text("Compute racks") == "287"  # 109 + 178
 

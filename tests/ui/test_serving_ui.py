@@ -49,7 +49,7 @@ def test_plots_and_performance_tabs_draw_the_serving_view(serving):
     assert table.horizontalHeaderItem(8).text() == "$/M tokens"
     assert table.item(0, 0).text() == "t4 p1 e1 fp8, KV fp8" and table.item(0, 9).text() == "yes"
     serving.state.set(workload=1)  # a training run without a shape: the tab says how to get a prediction
-    assert "No workload of this plan has a prediction" in panel.summary.text()
+    assert "has no model shape" in panel.summary.text() and "Apply shape" in panel.summary.text()
 
 
 def test_the_design_editor_edits_a_serving_workload(serving):
