@@ -7,6 +7,7 @@ import json
 import sys
 
 from . import catalog as _catalog
+from . import decide_cli
 from .errors import PlanError
 from .presets import DEFAULT, preset_path, presets
 
@@ -152,7 +153,7 @@ def cmd_gui(args) -> int:
     return args.open_gui(args.plan, screenshot=args.screenshot)
 
 
-_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui")
+_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui") + decide_cli.COMMANDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replace an existing file that is not an HTML report, or a read-only one "
                         "(keeping the old file as FILE~)")
     r.set_defaults(func=cmd_report)
+    decide_cli.add_parsers(sub)  # compare, sensitivity, uncertainty
     g = sub.add_parser("gui", help="open the desktop application (the default command)")
     g.add_argument("plan", nargs="?", help=f"plan file or preset (default: {DEFAULT})")
     g.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")

@@ -48,8 +48,28 @@ def html(plan: Plan, precision: str = "bf16") -> str:
         parts.append(svgplot.render(build_time_breakdown(r, i)))
         if w.predicted is not None:
             parts += [svgplot.render(build_step_parts(w)), svgplot.render(build_memory_parts(w))]
+    parts += decide_section(plan, r)
     parts.append("</div><h2>The plan</h2><pre>" + escape(dumps(plan)) + "</pre></body></html>")
     return "\n".join(parts)
+
+
+def decide_section(plan: Plan, r) -> list[str]:
+    """What moves each run's time most (a tornado per workload) and, when the plan gives inputs as
+    ranges, how sure its figures are (P10 to P90 bars)."""
+    from .decide_charts import build_intervals, build_tornado
+    from .sensitivity import sensitivity
+    from .uncertainty import uncertainty
+
+    parts = ["</div><h2>Sensitivity and uncertainty</h2><div class='plots'>"]
+    for i, w in enumerate(r.workloads):
+        if 0 < w.time_s < float("inf"):
+            parts.append(svgplot.render(build_tornado(sensitivity(plan, "time", i, results=r))))
+    ranged = uncertainty(plan, 0, results=r)
+    if ranged.inputs:
+        parts += [svgplot.render(build_intervals(uncertainty(plan, i, results=r))) for i in range(len(r.workloads))]
+    else:
+        parts.append(f"<p class='desc'>{escape(ranged.notes[0])}</p>")
+    return parts
 
 
 def write_report(plan: Plan, path, precision: str = "bf16") -> None:
