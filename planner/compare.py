@@ -75,24 +75,29 @@ CLUSTER_ROWS = (  # key, label, dim, read(results, precision)
 WORKLOAD_ROWS = ("time", "gpu_hours", "energy", "cost", "emissions")
 
 
-def pick_workloads(plans: Sequence, name: str | None) -> list[int | None]:
-    """The workload compared in each plan: the one called ``name``; without a name, the first
-    plan's first workload where a plan has one of that name, else each plan's first."""
+def pick_workloads(plans: Sequence, name: str | None, fallback: bool = False) -> list[int | None]:
+    """The workload compared in each plan: the one called ``name`` (with ``fallback``, a plan
+    without it gives its first); without a name, the first plan's first workload where every
+    plan has one of that name, else each plan's first."""
     if name is None and plans and plans[0].workloads:
         name = plans[0].workloads[0].name
+        fallback = False
         if not all(any(w.name == name for w in p.workloads) for p in plans):
             return [0 if p.workloads else None for p in plans]
-    return [next((i for i, w in enumerate(p.workloads) if w.name == name), None) for p in plans]
+    first = 0 if fallback else None
+    return [next((i for i, w in enumerate(p.workloads) if w.name == name), first if p.workloads else None)
+            for p in plans]
 
 
 def compare(items: Sequence[tuple[str, Any]], precision: str = "bf16", workload: str | None = None,
-            results: Sequence | None = None) -> Comparison:
+            results: Sequence | None = None, fallback: bool = False) -> Comparison:
     """``items`` are (label, Plan) pairs, the first the reference; ``results`` their Results
-    when already evaluated (the window has them)."""
+    when already evaluated (the window has them); ``workload`` and ``fallback`` as in
+    pick_workloads."""
     names = tuple(n for n, _ in items)
     plans = [p for _, p in items]
     evaluated = list(results) if results is not None else [evaluate(p) for p in plans]
-    picks = pick_workloads(plans, workload)
+    picks = pick_workloads(plans, workload, fallback)
     rows = [Row(key, label.format(p=precision), dim, tuple(_num(read(r, precision)) for r in evaluated))
             for key, label, dim, read in CLUSTER_ROWS]
     rows.append(Row("workload_gpus", "Accelerators of the run", "count",

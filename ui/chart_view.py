@@ -33,6 +33,8 @@ def _item(s: Series):
         return pg.BarGraphItem(x=[], height=[], width=0.6)
     if s.style == "stacked-horizontal-bars":
         return pg.BarGraphItem(x0=[], y=[], width=[], height=0.8)
+    if s.style == "horizontal-bars":
+        return pg.BarGraphItem(x0=[], x1=[], y=[], height=0.6)
     return pg.InfiniteLine(angle=90, pen=pg.mkPen(s.colour, width=2, style=Qt.PenStyle.DashLine))
 
 
@@ -46,6 +48,9 @@ def _update(item, s: Series, start) -> None:
                      brushes=[pg.mkBrush(s.colour_of(i)) for i in range(len(s.y))])
     elif s.style == "stacked-horizontal-bars":
         item.setOpts(x0=np.array(start), y=np.array(s.y), width=np.array(s.x), brush=pg.mkBrush(s.colour))
+    elif s.style == "horizontal-bars":
+        item.setOpts(x0=np.array([s.start(i) for i in range(len(s.x))], dtype=float), x1=np.array(s.x, dtype=float),
+                     y=np.array(s.y, dtype=float), brushes=[pg.mkBrush(s.colour_of(i)) for i in range(len(s.y))])
     else:
         item.setVisible(bool(s.x))
         if s.x:
@@ -68,6 +73,9 @@ def hit_boxes(chart: Chart, panel_index: int) -> list[tuple[float, float, float,
                 box = (s.x[i] - 0.3, s.x[i] + 0.3, min(0, s.y[i]), max(0, s.y[i]))
             elif s.style == "stacked-horizontal-bars":
                 box = (starts[k][i], starts[k][i] + s.x[i], s.y[i] - 0.4, s.y[i] + 0.4)
+            elif s.style == "horizontal-bars":
+                a, b = sorted((s.start(i), s.x[i]))
+                box = (a, b, s.y[i] - 0.3, s.y[i] + 0.3)
             elif s.style == "vline":
                 box = (fx(s.x[i]), fx(s.x[i]), -np.inf, np.inf)
             else:
@@ -211,6 +219,8 @@ class ChartView(QWidget):
             plot.setXRange(*x_extent(chart))
         if panel.y.categories:
             plot.setYRange(-0.5, len(panel.y.categories) - 0.5)
+        # a row label per category (a tornado's inputs); pyqtgraph's own ticks otherwise
+        plot.getAxis("left").setTicks([list(enumerate(panel.y.categories))] if panel.y.categories else None)
 
     def _build(self, chart: Chart) -> None:
         for hover in self._hovers:

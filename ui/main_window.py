@@ -17,6 +17,7 @@ from planner.errors import PlanError
 from planner.report import write_report
 from planner.summary import as_csv
 
+from . import decide
 from . import settings as _settings
 from .catalog_browser import CatalogBrowser
 from .dashboard import Dashboard
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         document.path_changed.connect(self._watch_current_file)
         self._watch_current_file()
         self._build_menus()
+        decide.install(self)  # Compare menu, baseline deltas, Compare / Sensitivity / Uncertainty tabs
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Edit the plan on the left; every figure follows.", 5000)
