@@ -19,6 +19,17 @@ from __future__ import annotations
 from . import catalog as _catalog
 
 SECONDS_PER_YEAR = 365 * 86400  # as planner/model/cluster.py
+# The fields that accept ranges (Spec.ranged), by section, each with its closed form below; a
+# test keeps this in step with the specs, so a new ranged field cannot be silently ignored.
+RANGED = {
+    "StorageTier": ("power", "price"),
+    "Facility": ("pue", "electricity_price", "carbon_intensity"),
+    "TrainingWorkload": ("mfu", "achieved_flops", "token_rate", "power_per_gpu", "failure_rate"),
+    "Accelerator": ("typical_mfu",),
+    "System": ("typical_power", "price"),
+    "Fabric": ("switch_price", "optic_price"),
+    "Cooling": ("typical_pue",),
+}
 
 
 def figures(plan, results, index: int | None, draws: dict, n: int) -> dict:
