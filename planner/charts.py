@@ -18,6 +18,7 @@ STYLES = ("line", "step", "bars", "stacked-horizontal-bars", "horizontal-bars", 
 DATE_AXIS_START = -62135596800.0
 DATE_AXIS_END = 253370764800.0
 LIMIT = 1e15  # largest magnitude drawn, in display units (renderers keep precision well past it)
+HBAR_HALF = 0.2  # half the thickness of a horizontal bar, in rows: two fit in a row (a tornado's low and high)
 
 BLUE, LIGHT_BLUE, GREEN, ORANGE, RED, PURPLE, GREY = (
     "#3b78c2", "#7aa6d9", "#5cb85c", "#f0ad4e", "#d9534f", "#b07cc6", "#999999")

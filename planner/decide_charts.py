@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .charts import BLUE, GREY, ORANGE, Axis, Chart, Panel, Series, drawable
+from .charts import BLUE, GREY, HBAR_HALF, ORANGE, Axis, Chart, Panel, Series, drawable
 from .metrics import value_text
 
 TORNADO_ROWS = 12
@@ -33,9 +33,9 @@ def build_tornado(s, rows: int = TORNADO_ROWS) -> Chart:
     categories = tuple(reversed(names))
     notes: list[str] = []
     series = []
-    for which, sign, colour in (("low", "-", BLUE), ("high", "+", ORANGE)):
+    for which, sign, colour, offset in (("low", "-", BLUE, HBAR_HALF), ("high", "+", ORANGE, -HBAR_HALF)):
         xs = [100 * e.change(which, s.base) for e in chosen]
-        ys = [float(n - 1 - k) for k in range(n)]
+        ys = [n - 1 - k + offset for k in range(n)]  # the lowered input's bar above the raised one's: both show
         labels = [f"{e.path} {value_text(getattr(e, which), e.dim)} ({sign}{step}): "
                   f"{value_text(getattr(e, 'metric_' + which), s.dim)} ({x:+.1f}%)"
                   + (f", elasticity {e.elasticity:+.2f}" if e.elasticity is not None else "")
@@ -43,6 +43,9 @@ def build_tornado(s, rows: int = TORNADO_ROWS) -> Chart:
         x, y, kept = drawable(xs, ys, notes, [f"{nm} {sign}{step}" for nm in names])
         series.append(Series(f"input {sign}{step}", x, y, "horizontal-bars", colour,
                              labels=tuple(labels[i] for i in kept)))
+    steps = [short_path(e.path) for e in chosen if not e.monotone(s.base)]
+    if steps:
+        notes.append(f"{', '.join(steps)}: lowering and raising move it the same way (a step, not a slope)")
     if not math.isfinite(s.base):
         notes.append(f"{s.label} is infinite (the run never finishes): no input moves it by a percentage.")
     elif not chosen:

@@ -89,6 +89,10 @@ def cmd_sensitivity(args) -> int:
     more = len(s.effects) - args.top
     lines += [""] + ([f"{more} more inputs with smaller effects (--top N shows more)"] if more > 0 else [])
     lines.append(f"{s.unaffected} inputs do not change it.")
+    steps = [e.path for e in s.effects[: args.top] if not e.monotone(s.base)]
+    if steps:
+        lines.append("Lowering and raising move it the same way (a step, not a slope; the elasticity understates "
+                     "it): " + ", ".join(steps))
     if s.refused:
         lines.append(f"{len(s.refused)} inputs could not be moved by the step (the plan refuses the value): "
                      + ", ".join(p for p, _ in s.refused))

@@ -38,6 +38,12 @@ class Effect:
     metric_high: float
     elasticity: float | None  # None when the metric is 0 or infinite at one end
 
+    def monotone(self, base: float) -> bool:
+        """False when lowering and raising the input both move the metric the same way (a step,
+        such as nodes of 9 accelerators that a tensor group of 8 no longer fits): the elasticity
+        then understates the effect."""
+        return not (self.metric_low - base) * (self.metric_high - base) > 0
+
     def change(self, which: str, base: float) -> float:
         """The metric's relative change at the low or high input (0.05 for +5%)."""
         m = self.metric_low if which == "low" else self.metric_high
@@ -64,7 +70,8 @@ class Sensitivity:
                 "step": self.step, "value": num(self.base), "unaffected_inputs": self.unaffected,
                 "inputs": [{"path": e.path, "where": e.where, "meaning": e.doc, "dimension": e.dim, "value": e.value,
                             "low": e.low, "high": e.high, "metric_low": num(e.metric_low),
-                            "metric_high": num(e.metric_high), "elasticity": e.elasticity} for e in self.effects],
+                            "metric_high": num(e.metric_high), "elasticity": e.elasticity,
+                            "monotone": e.monotone(self.base)} for e in self.effects],
                 "refused": [{"path": p, "why": why} for p, why in self.refused]}
 
 

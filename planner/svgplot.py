@@ -10,6 +10,7 @@ from html import escape
 
 from .charts import (
     DATE_AXIS_END,
+    HBAR_HALF,
     DATE_AXIS_START,
     Axis,
     Chart,
@@ -158,7 +159,7 @@ def _series(s: Series, k: int, starts, sx, sy, x_axis: Axis, y_axis: Axis, top: 
             body.append(f'<rect x="{a:.1f}" y="{sy(y) - half:.1f}" width="{b - a:.1f}" height="{2 * half:.1f}" '
                         f'fill="{escape(s.colour_of(i))}" stroke="#222" stroke-width="0.5">{tip(i)}</rect>')
     elif s.style == "horizontal-bars":
-        half = abs(sy(0.3) - sy(0.0))
+        half = abs(sy(HBAR_HALF) - sy(0.0))
         for i, (x, y) in enumerate(zip(s.x, s.y, strict=True)):
             a, b = sorted((sx(s.start(i)), sx(x)))
             body.append(f'<rect x="{a:.1f}" y="{sy(y) - half:.1f}" width="{b - a:.1f}" height="{2 * half:.1f}" '

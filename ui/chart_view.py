@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 
 from planner import svgplot
 from planner.atomic import write_text
-from planner.charts import Chart, Series, stack_starts, x_extent
+from planner.charts import HBAR_HALF, Chart, Series, stack_starts, x_extent
 
 pg.setConfigOptions(antialias=False, background="w", foreground="#222")
 HOVER_PX = 40  # how near (pixels) the mouse must be to a point to show its text
@@ -34,7 +34,7 @@ def _item(s: Series):
     if s.style == "stacked-horizontal-bars":
         return pg.BarGraphItem(x0=[], y=[], width=[], height=0.8)
     if s.style == "horizontal-bars":
-        return pg.BarGraphItem(x0=[], x1=[], y=[], height=0.6)
+        return pg.BarGraphItem(x0=[], x1=[], y=[], height=2 * HBAR_HALF)
     return pg.InfiniteLine(angle=90, pen=pg.mkPen(s.colour, width=2, style=Qt.PenStyle.DashLine))
 
 
@@ -75,7 +75,7 @@ def hit_boxes(chart: Chart, panel_index: int) -> list[tuple[float, float, float,
                 box = (starts[k][i], starts[k][i] + s.x[i], s.y[i] - 0.4, s.y[i] + 0.4)
             elif s.style == "horizontal-bars":
                 a, b = sorted((s.start(i), s.x[i]))
-                box = (a, b, s.y[i] - 0.3, s.y[i] + 0.3)
+                box = (a, b, s.y[i] - HBAR_HALF, s.y[i] + HBAR_HALF)
             elif s.style == "vline":
                 box = (fx(s.x[i]), fx(s.x[i]), -np.inf, np.inf)
             else:

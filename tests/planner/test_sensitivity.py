@@ -123,7 +123,7 @@ def test_tornado_chart(fixed):
     low, high = chart.panels[0].series
     assert low.style == high.style == "horizontal-bars"
     assert low.x[0] == pytest.approx(100 * (s.effects[0].metric_low / s.base - 1))  # the top row
-    assert low.y[0] == 4.0 and high.y[-1] == 0.0
+    assert low.y[0] == 4.2 and high.y[-1] == -0.2  # two bars per row: lowered above, raised below
     assert len(low.x) == len(s.effects) == 5
 
 
@@ -161,3 +161,17 @@ def test_a_run_that_never_finishes_has_no_elasticities():
     assert math.isinf(s.base) and s.effects == ()
     assert build_tornado(s).notes == ("Time of the run is infinite (the run never finishes): no input moves it by a "
                                       "percentage.",)
+
+
+def test_a_step_is_said_to_be_one():
+    """Selene's GPT-3 layout has tensor groups of 8: nodes of 7 or of 9 accelerators both split
+    them across nodes, so both changes slow the run (+99% and +130%): a step, not a slope."""
+    selene = planner.load(planner.preset_path("selene"))
+    s = sensitivity(selene, "time", 0)
+    e = by_path(s)["catalog.systems.dgx-a100.accelerators"]
+    assert e.change("low", s.base) == pytest.approx(0.99, abs=0.01)
+    assert e.change("high", s.base) == pytest.approx(1.30, abs=0.01)
+    assert not e.monotone(s.base) and all(x.monotone(s.base) for x in s.effects if x is not e)
+    assert "dgx-a100 accelerators: lowering and raising move it the same way (a step, not a slope)" in \
+        build_tornado(s).notes
+    assert s.to_dict()["inputs"][[x.path for x in s.effects].index(e.path)]["monotone"] is False
