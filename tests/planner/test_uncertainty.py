@@ -259,3 +259,13 @@ def test_ranges_in_the_plans_own_catalog_save_and_load_back(tmp_path):
     text = planner.dumps(plan)
     assert "price: {low: 179100 USD, mode: 199000 USD, high: 258700 USD}" in text
     assert planner.loads(text) == plan
+
+
+def test_the_report_has_a_tornado_per_run_and_interval_bars_with_ranges():
+    from planner.report import html
+
+    text = html(ranged_rsc())
+    assert text.count('data-chart="tornado"') == 3 and text.count('data-chart="intervals"') == 3
+    plain = html(planner.load(planner.preset_path("meta-rsc")))
+    assert plain.count('data-chart="tornado"') == 3 and 'data-chart="intervals"' not in plain
+    assert "The plan gives no ranges, so every figure is certain" in plain
