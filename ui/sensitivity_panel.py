@@ -115,7 +115,8 @@ class SensitivityPanel(QWidget):
         t.setHorizontalHeaderLabels(headers)
         t.setRowCount(len(s.effects))
         for i, e in enumerate(s.effects):
-            cells = [short_path(e.path), value_text(e.value, e.dim), f"{e.elasticity:+.3f}" if e.elasticity is not None else "n/a",
+            elasticity = f"{e.elasticity:+.3f}" if e.elasticity is not None else "n/a"
+            cells = [short_path(e.path), value_text(e.value, e.dim), elasticity,
                      _pct(e.change("low", s.base)), _pct(e.change("high", s.base))]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

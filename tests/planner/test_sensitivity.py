@@ -57,8 +57,8 @@ def test_a_storage_bound_run_moves_with_bandwidth_not_mfu():
     s = sensitivity(rsc, "time", 2)  # one pass over an exabyte: 17.36 h of reading
     e = by_path(s)
     bandwidths = [x for p, x in e.items() if p.endswith("read_bandwidth")]
-    assert sorted(x.path for x in bandwidths) == ["phases[0].storage[0].read_bandwidth", "phases[0].storage[1].read_bandwidth",
-                                            "phases[0].storage[2].read_bandwidth", "phases[1].storage[0].read_bandwidth"]
+    assert sorted(x.path for x in bandwidths) == [f"phases[{i}].storage[{j}].read_bandwidth"
+                                                  for i, j in ((0, 0), (0, 1), (0, 2), (1, 0))]
     assert sum(x.elasticity for x in bandwidths) == pytest.approx(-1.0, abs=0.01)
     assert e["workloads[2].dataset.size"].elasticity == pytest.approx(1.0)
     assert not any("mfu" in p or "peak_flops" in p for p in e)
