@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from .units import best_unit
 
-STYLES = ("line", "step", "bars", "stacked-horizontal-bars", "marker", "vline")
+STYLES = ("line", "step", "bars", "stacked-horizontal-bars", "horizontal-bars", "marker", "vline")
 # Dates are drawn between 0001-01-01 and 9999-01-01: pyqtgraph's DateAxisItem limits its view to these
 DATE_AXIS_START = -62135596800.0
 DATE_AXIS_END = 253370764800.0
 LIMIT = 1e15  # largest magnitude drawn, in display units (renderers keep precision well past it)
+HBAR_HALF = 0.2  # half the thickness of a horizontal bar, in rows: two fit in a row (a tornado's low and high)
 
 BLUE, LIGHT_BLUE, GREEN, ORANGE, RED, PURPLE, GREY = (
     "#3b78c2", "#7aa6d9", "#5cb85c", "#f0ad4e", "#d9534f", "#b07cc6", "#999999")
@@ -46,6 +47,8 @@ class Series:
     - ``bars``: vertical bars of height y[i] at category position x[i].
     - ``stacked-horizontal-bars``: a bar of length x[i] in row y[i], after the bars of the
       series before it in the same panel.
+    - ``horizontal-bars``: a bar in row y[i] from base[i] (0 when ``base`` is empty) to x[i]:
+      either side of zero (a tornado chart), or from one value to another (an interval).
     - ``vline``: a dashed vertical reference line at x[0] (y is empty; x may be empty too).
 
     ``labels`` are the hover texts, one per point (per y value; per x for a vline)."""
@@ -57,6 +60,7 @@ class Series:
     colour: str = BLUE
     colours: tuple[str, ...] = ()  # per point (bars); empty: all ``colour``
     labels: tuple[str, ...] = ()
+    base: tuple[float, ...] = ()  # horizontal-bars: where each bar starts (empty: at 0)
 
     def __post_init__(self):
         assert self.style in STYLES, self.style
@@ -66,6 +70,11 @@ class Series:
         assert not self.labels or len(self.labels) == points, (self.name, len(self.labels), points)
         assert self.style != "vline" or (len(self.x) <= 1 and not self.y), self.name
         assert not self.colours or len(self.colours) == points, (self.name, len(self.colours), points)
+        assert not self.base or (self.style == "horizontal-bars" and len(self.base) == points), self.name
+
+    def start(self, i: int) -> float:
+        """Where horizontal bar i starts."""
+        return self.base[i] if self.base else 0.0
 
     def colour_of(self, i: int) -> str:
         return self.colours[i] if self.colours else self.colour
@@ -75,7 +84,7 @@ class Series:
             return self.labels[i]
         if self.style == "vline":
             return f"{self.name}: {number(self.x[i])} {x_axis.unit}".rstrip()
-        if self.style == "stacked-horizontal-bars":
+        if self.style in ("stacked-horizontal-bars", "horizontal-bars"):
             return f"{self.name}: {number(self.x[i])} {x_axis.unit}".rstrip()
         if self.style == "bars" and x_axis.categories:
             return f"{x_axis.categories[int(self.x[i])]}: {number(self.y[i])} {y_axis.unit}".rstrip()
@@ -123,6 +132,8 @@ def x_extent(chart: Chart) -> tuple[float, float]:
         for k, s in enumerate(p.series):
             if s.style == "stacked-horizontal-bars":
                 xs += [0.0] + [a + x for a, x in zip(starts[k], s.x, strict=True)]
+            elif s.style == "horizontal-bars":
+                xs += [0.0] + list(s.x) + list(s.base)
             else:
                 xs += list(s.x)
     if chart.x.log:
@@ -132,6 +143,11 @@ def x_extent(chart: Chart) -> tuple[float, float]:
     lo, hi = min(xs), max(xs)
     if any(s.style == "stacked-horizontal-bars" for p in chart.panels for s in p.series):
         return 0.0, (hi * 1.05 if hi > 0 else 1.0)
+    if any(s.style == "horizontal-bars" for p in chart.panels for s in p.series):  # 0 included: 5% to spare
+        if hi <= lo:  # nothing drawn but the zero line
+            return lo - 1.0, hi + 1.0
+        pad = (hi - lo) * 0.05
+        return lo - (pad if lo < 0 else 0.0), hi + (pad if hi > 0 else 0.0)
     if hi <= lo:
         return (lo / 2, lo * 2) if chart.x.log else (lo - 0.5, lo + 0.5)
     if chart.x.log:

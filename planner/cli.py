@@ -7,7 +7,7 @@ import json
 import sys
 
 from . import catalog as _catalog
-from . import cli_tools
+from . import cli_tools, decide_cli
 from .errors import PlanError
 from .presets import DEFAULT, preset_path, presets
 
@@ -162,7 +162,7 @@ def cmd_gui(args) -> int:
     return args.open_gui(args.plan, screenshot=args.screenshot, size=args.size, scale=args.scale)
 
 
-_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui") + cli_tools.COMMANDS
+_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui") + cli_tools.COMMANDS + decide_cli.COMMANDS
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -215,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(keeping the old file as FILE~)")
     r.set_defaults(func=cmd_report)
     cli_tools.add_parsers(sub)  # sweep, schema
+    decide_cli.add_parsers(sub)  # compare, sensitivity, uncertainty
     g = sub.add_parser("gui", help="open the desktop application (the default command)")
     g.add_argument("plan", nargs="?", help=f"plan file or preset (default: {DEFAULT})")
     g.add_argument("--screenshot", metavar="PNG", help="render the main window offscreen to PNG and exit")

@@ -25,6 +25,11 @@ SECTIONS = [
 
 
 def _unit(spec) -> str:
+    text = _plain_unit(spec)
+    return text + " or a range `{low, mode, high}`" if spec.ranged else text
+
+
+def _plain_unit(spec) -> str:
     if spec.kind == "quantity":
         return f"{DIMENSIONS[spec.dim]}"
     if spec.kind == "map":

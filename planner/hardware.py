@@ -33,7 +33,7 @@ class Accelerator:
         None, dim="bandwidth", strict_min=True)
     typical_mfu: float | None = field("typical_mfu", "number",
                                       "Model FLOPs utilisation used when a workload gives none", None,
-                                      strict_min=True, maximum=1.0)
+                                      strict_min=True, maximum=1.0, ranged=True)
     source: str = field("source", "str", "Where these figures were published", "")
 
     def dense(self, precision: str) -> float | None:
@@ -52,9 +52,10 @@ class System:
                                MISSING, dim="power", strict_min=True)
     typical_power_w: float | None = field("typical_power", "quantity",
                                           "Power of one system under training load (default: max_power)",
-                                          None, dim="power", strict_min=True)
+                                          None, dim="power", strict_min=True, ranged=True)
     rack_units: int = field("rack_units", "int", "Height in rack units", 8, strict_min=True, maximum=100)
-    price_usd: float | None = field("price", "quantity", "Purchase price of one system", None, dim="usd")
+    price_usd: float | None = field("price", "quantity", "Purchase price of one system", None, dim="usd",
+                                    ranged=True)
     fabric_ports: int | None = field("fabric_ports", "int",
                                      "Compute-fabric ports per system (default: one per accelerator)", None,
                                      strict_min=True, maximum=1e4)
@@ -89,9 +90,10 @@ class Fabric:
     switch_power_w: float = field("switch_power", "quantity", "Typical power of one switch", 0.0, dim="power")
     optic_power_w: float = field("optic_power", "quantity", "Power of one optical transceiver", 0.0,
                                  dim="power")
-    switch_price_usd: float | None = field("switch_price", "quantity", "Price of one switch", None, dim="usd")
+    switch_price_usd: float | None = field("switch_price", "quantity", "Price of one switch", None, dim="usd",
+                                           ranged=True)
     optic_price_usd: float | None = field("optic_price", "quantity", "Price of one transceiver", None,
-                                          dim="usd")
+                                          dim="usd", ranged=True)
     endpoint_link: str = field("endpoint_link", "choice",
                                "Node-to-leaf links: optical (two transceivers) or copper (none)", "optical",
                                choices=("optical", "copper"))
@@ -122,7 +124,7 @@ class Cooling:
                                       "Highest rack density this cooling removes", MISSING, dim="power",
                                       strict_min=True)
     typical_pue: float = field("typical_pue", "number", "Typical power usage effectiveness", MISSING,
-                               minimum=1.0, maximum=10.0)
+                               minimum=1.0, maximum=10.0, ranged=True)
     liquid: bool = field("liquid", "bool", "Removes heat with liquid at the chip (direct-to-chip or immersion)",
                          False)
     source: str = field("source", "str", "Where these figures were published", "")

@@ -38,9 +38,9 @@ class StorageTier:
     write_bandwidth_bytes_per_s: float | None = field("write_bandwidth", "quantity",
                                                       "Sustained aggregate write bandwidth", None, dim="bandwidth")
     power_w: float = field("power", "quantity", "Power drawn by the tier (servers, drives, its network)",
-                           0.0, dim="power")
+                           0.0, dim="power", ranged=True)
     price_usd: float | None = field("price", "quantity", "Purchase price of the tier (unknown if absent)", None,
-                                    dim="usd")
+                                    dim="usd", ranged=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +73,7 @@ class Network:
 @dataclass(frozen=True, kw_only=True)
 class Facility:
     pue: float | None = field("pue", "number", "Power usage effectiveness (default: the cooling type's typical)",
-                              None, minimum=1.0, maximum=5.0)
+                              None, minimum=1.0, maximum=5.0, ranged=True)
     cooling: str = field("cooling", "str", "Cooling type (catalog id): sets the rack density limit", "air",
                          ref="cooling")
     rack_power_limit_w: float | None = field("rack_power_limit", "quantity",
@@ -83,9 +83,11 @@ class Facility:
     power_budget_w: float | None = field("power_budget", "quantity", "Facility power available; warn above it",
                                          None, dim="power", strict_min=True)
     electricity_price_usd_per_j: float = field("electricity_price", "quantity", "Price of electricity",
-                                               parse("0.07 USD/kWh", "usd_per_energy")[0], dim="usd_per_energy")
+                                               parse("0.07 USD/kWh", "usd_per_energy")[0], dim="usd_per_energy",
+                                               ranged=True)
     carbon_intensity_kg_per_j: float = field("carbon_intensity", "quantity", "Emissions per unit of energy",
-                                             parse("0.4 kg/kWh", "mass_per_energy")[0], dim="mass_per_energy")
+                                             parse("0.4 kg/kWh", "mass_per_energy")[0], dim="mass_per_energy",
+                                             ranged=True)
 
 
 

@@ -40,6 +40,7 @@ def html(plan: Plan, precision: str = "bf16") -> str:
         for key, chart in charts_for(plan, r, i, precision).items():
             if key not in ("timeline", "power", "cost") and _has_points(chart):
                 parts.append(svgplot.render(chart))
+    parts += decide_section(plan, r)
     parts.append("</div><h2>The plan</h2><pre>" + escape(dumps(plan)) + "</pre></body></html>")
     return "\n".join(parts)
 
@@ -47,6 +48,26 @@ def html(plan: Plan, precision: str = "bf16") -> str:
 def _has_points(chart) -> bool:
     """A chart with something to draw, not one that only says why it is empty (no prediction)."""
     return any(s.x or s.y for p in chart.panels for s in p.series if s.style != "vline")
+
+
+def decide_section(plan: Plan, r) -> list[str]:
+    """What moves each run's time most (a tornado per workload) and, when the plan gives inputs as
+    ranges, how sure its figures are (P10 to P90 bars)."""
+    from .decide_charts import build_intervals, build_tornado
+    from .sensitivity import sensitivity
+    from .uncertainty import uncertainty
+
+    parts = ["</div><h2>Sensitivity and uncertainty</h2><div class='plots'>"]
+    training = [i for i, w in enumerate(r.workloads) if w.kind == "training"]  # the kind both models know
+    for i in training:
+        if 0 < r.workloads[i].time_s < float("inf"):
+            parts.append(svgplot.render(build_tornado(sensitivity(plan, "time", i, results=r))))
+    ranged = uncertainty(plan, training[0] if training else 0, results=r)
+    if ranged.inputs:
+        parts += [svgplot.render(build_intervals(uncertainty(plan, i, results=r))) for i in training]
+    else:
+        parts.append(f"<p class='desc'>{escape(ranged.notes[0])}</p>")
+    return parts
 
 
 def write_report(plan: Plan, path, precision: str = "bf16") -> None:

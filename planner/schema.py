@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import units
+from . import ranges, units
 from .errors import Problem
 from .yamlio import Document
 
@@ -43,6 +43,9 @@ class Spec:
     # For a list of tagged items (workloads): a function returning (tag key, default tag,
     # {tag: dataclass}); each item's tag picks its type (planner.kinds).
     variants: Any = None
+    # A number or quantity field that also accepts a range {low, mode, high} (planner.ranges):
+    # the plan holds a ranges.Range, evaluated at its mode; planner.uncertainty samples it.
+    ranged: bool = False
 
 
 def field(key: str, kind: str, doc: str = "", default: Any = None, **kw) -> Any:
@@ -250,6 +253,8 @@ class Reader:
 
     def number(self, spec: Spec, raw: Any, path: tuple):
         dim = _dim(spec) if spec.kind == "quantity" else "count"
+        if isinstance(raw, dict) and spec.ranged:
+            return ranges.read_range(self, dataclasses.replace(spec, ranged=False, keywords=()), raw, path, _BAD)
         if isinstance(raw, bool) or isinstance(raw, (dict, list)) or raw is None:
             self.problem(path, _kind_text(spec), _found(raw))
             return _BAD
@@ -310,16 +315,29 @@ def check_value(spec: Spec, value) -> str | None:
     if kind == "date":
         return None if isinstance(value, _dt.date) else "a date like 2022-01-24"
     if kind in ("int", "number", "quantity"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            return _kind_text(spec) + " (finite)"
-        if kind == "int" and not float(value).is_integer():
-            return _kind_text(spec)
-        low_ok = value > spec.minimum if spec.strict_min else value >= spec.minimum
-        if not low_ok:
-            return (f"{_kind_text(spec)} {'>' if spec.strict_min else '>='} {spec.minimum:g}"
-                    .replace(" > 0 > 0", " > 0").replace(" >= 0 >= 0", " >= 0"))
-        if value > spec.maximum:
-            return f"{_kind_text(spec)} of at most {spec.maximum:g}"
+        if isinstance(value, ranges.Range):
+            if not spec.ranged:
+                return _kind_text(spec) + " (this field takes no range)"
+            bad = next((b for b in map(lambda v: _check_number(spec, v), (value.low, value.mode, value.high)) if b),
+                       None)
+            wrong = ranges.order_problem(value.low, value.mode, value.high)
+            return bad or (f"a range with low <= mode <= high, not {wrong}" if wrong else None)
+        return _check_number(spec, value)
+    return None
+
+
+def _check_number(spec: Spec, value) -> str | None:
+    kind = spec.kind
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return _kind_text(spec) + " (finite)"
+    if kind == "int" and not float(value).is_integer():
+        return _kind_text(spec)
+    low_ok = value > spec.minimum if spec.strict_min else value >= spec.minimum
+    if not low_ok:
+        return (f"{_kind_text(spec)} {'>' if spec.strict_min else '>='} {spec.minimum:g}"
+                .replace(" > 0 > 0", " > 0").replace(" >= 0 >= 0", " >= 0"))
+    if value > spec.maximum:
+        return f"{_kind_text(spec)} of at most {spec.maximum:g}"
     return None
 
 
@@ -364,6 +382,8 @@ def parse_single(spec: Spec, raw, refs: dict | None = None):
             raw.encode("utf-8")
         except UnicodeEncodeError as exc:  # an unpaired surrogate: no file can hold it
             return None, f"expected text a plan file can hold, found the character U+{ord(raw[exc.start]):04X}"
+    if spec.ranged and isinstance(raw, str) and ".." in raw:  # a range as an editor shows it: low .. mode .. high
+        raw = ranges.parse_text(raw) or raw
     reader = Reader(_Doc(None, {}, ""), refs)
     value = reader.value(spec, raw, (spec.key,))
     if value is _BAD:
@@ -382,6 +402,9 @@ def value_text(spec: Spec, value) -> str:
         return value.isoformat()
     if spec.kind == "bool":
         return "true" if value else "false"
+    if isinstance(value, ranges.Range):  # low .. mode .. high, each as the file would hold it
+        plain = dataclasses.replace(spec, ranged=False)
+        return " .. ".join(str(_value_to_data(plain, v)) for v in (value.low, value.mode, value.high))
     return str(_value_to_data(spec, value))
 
 
@@ -419,6 +442,9 @@ def number_text(value: float):
 def _value_to_data(spec: Spec, value):
     if spec.keywords and isinstance(value, str) and value in spec.keywords:
         return value
+    if isinstance(value, ranges.Range):  # {low, mode, high}, each written as a plain value would be
+        return {k: _value_to_data(spec, float(v)) for k, v in zip(ranges.KEYS, (value.low, value.mode, value.high),
+                                                                   strict=True)}
     if spec.kind == "quantity":
         text = units.to_text(value, _dim(spec), spec.display)
         return f"{text} per GPU" if spec.per_gpu and isinstance(text, str) else text

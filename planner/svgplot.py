@@ -10,6 +10,7 @@ from html import escape
 
 from .charts import (
     DATE_AXIS_END,
+    HBAR_HALF,
     DATE_AXIS_START,
     Axis,
     Chart,
@@ -23,6 +24,7 @@ from .charts import (
 W, L, R = 560, 70, 20
 TITLE_H, SUBTITLE_H, BOTTOM = 28, 14, 44
 ONE_PANEL_H, PANEL_H, GAP = 188, 104, 26
+CATEGORY_H, CHAR_W = 20, 6.2  # height of a row of a category axis; width of a character of its labels
 _DAY = 86400.0
 
 
@@ -113,8 +115,9 @@ class _Scale:
 
 
 def _data_attrs(s: Series) -> str:
+    base = f' data-base="{" ".join(repr(v) for v in s.base)}"' if s.base else ""
     return (f'class="series" data-name="{escape(s.name)}" data-style="{s.style}" '
-            f'data-x="{" ".join(repr(v) for v in s.x)}" data-y="{" ".join(repr(v) for v in s.y)}"')
+            f'data-x="{" ".join(repr(v) for v in s.x)}" data-y="{" ".join(repr(v) for v in s.y)}"{base}')
 
 
 def _series(s: Series, k: int, starts, sx, sy, x_axis: Axis, y_axis: Axis, top: float, bottom: float) -> str:
@@ -157,6 +160,12 @@ def _series(s: Series, k: int, starts, sx, sy, x_axis: Axis, y_axis: Axis, top: 
             a, b = sorted((sx(starts[k][i]), sx(starts[k][i] + x)))
             body.append(f'<rect x="{a:.1f}" y="{sy(y) - half:.1f}" width="{b - a:.1f}" height="{2 * half:.1f}" '
                         f'fill="{escape(s.colour_of(i))}" stroke="#222" stroke-width="0.5">{tip(i)}</rect>')
+    elif s.style == "horizontal-bars":
+        half = abs(sy(HBAR_HALF) - sy(0.0))
+        for i, (x, y) in enumerate(zip(s.x, s.y, strict=True)):
+            a, b = sorted((sx(s.start(i)), sx(x)))
+            body.append(f'<rect x="{a:.1f}" y="{sy(y) - half:.1f}" width="{b - a:.1f}" height="{2 * half:.1f}" '
+                        f'fill="{escape(s.colour_of(i))}" stroke="#222" stroke-width="0.5">{tip(i)}</rect>')
     elif s.style == "vline":
         body += [f'<line x1="{sx(x):.1f}" x2="{sx(x):.1f}" y1="{top:.1f}" y2="{bottom:.1f}" stroke="{c}" '
                  f'stroke-width="2" stroke-dasharray="6 4">{tip(i)}</line>' for i, x in enumerate(s.x)]
@@ -192,13 +201,17 @@ def render(chart: Chart) -> str:
     x axis, legend and notes."""
     n = max(len(chart.panels), 1)
     ph = ONE_PANEL_H if n == 1 else PANEL_H
+    rows = max((len(p.y.categories) for p in chart.panels if not p.y.hidden), default=0)
+    ph = max(ph, CATEGORY_H * rows)  # a row per category label (a tornado's inputs)
+    left = max(L, min(W // 2, 12 + int(CHAR_W * max((len(c) for p in chart.panels if not p.y.hidden
+                                                        for c in p.y.categories), default=0))))
     top0 = TITLE_H + (SUBTITLE_H if chart.subtitle else 0)
     legend = _legend_rows([(s.name, s.colour, s.style == "vline") for p in chart.panels for s in p.series
                            if chart.legend and s.name])
     legend_h = 16 * len(legend)
     height = top0 + n * ph + (n - 1) * GAP + BOTTOM + legend_h + 14 * len(chart.notes)
     xlo, xhi = x_extent(chart)
-    sx = _Scale(xlo, xhi, L, W - R, chart.x.log)
+    sx = _Scale(xlo, xhi, left, W - R, chart.x.log)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="{W}" height="{height}" '
            f'font-family="sans-serif" font-size="11" data-chart="{escape(chart.key)}">',
            f'<text x="{W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">'
@@ -213,24 +226,27 @@ def render(chart: Chart) -> str:
         ylo, yhi = _y_extent(panel)
         sy = _Scale(ylo, yhi, bottom, top, panel.y.log)
         out.append(f'<g class="panel" data-panel="{j}">')
-        if not panel.y.hidden:
+        if panel.y.categories and not panel.y.hidden:  # each row's label, left of the plot
+            out += [f'<text x="{left - 6}" y="{sy(float(i)) + 4:.1f}" text-anchor="end">{escape(c)}</text>'
+                    for i, c in enumerate(panel.y.categories)]
+        elif not panel.y.hidden:
             yt = log_ticks(ylo, yhi) if panel.y.log else ticks(ylo, yhi)
             for t in yt:
-                out.append(f'<line x1="{L}" x2="{W - R}" y1="{sy(t):.1f}" y2="{sy(t):.1f}" stroke="#ddd"/>'
-                           f'<text x="{L - 6}" y="{sy(t) + 4:.1f}" text-anchor="end">{escape(number(t))}</text>')
+                out.append(f'<line x1="{left}" x2="{W - R}" y1="{sy(t):.1f}" y2="{sy(t):.1f}" stroke="#ddd"/>'
+                           f'<text x="{left - 6}" y="{sy(t) + 4:.1f}" text-anchor="end">{escape(number(t))}</text>')
             mid = (top + bottom) / 2
             out.append(f'<text x="14" y="{mid:.1f}" text-anchor="middle" font-size="{11 if n == 1 else 10}" '
                        f'transform="rotate(-90 14 {mid:.1f})">{escape(panel.y.title())}</text>')
         if not chart.x.categories and not chart.x.dates:
             out += [f'<line x1="{sx(v):.1f}" x2="{sx(v):.1f}" y1="{top}" y2="{bottom}" stroke="#eee"/>' for v, _ in xt]
-        out.append(f'<line x1="{L}" x2="{W - R}" y1="{bottom}" y2="{bottom}" stroke="#888"/>')
+        out.append(f'<line x1="{left}" x2="{W - R}" y1="{bottom}" y2="{bottom}" stroke="#888"/>')
         out += [f'<text x="{sx(v):.1f}" y="{bottom + 14}" text-anchor="middle">{escape(label)}</text>'
                 for v, label in xt]
         starts = stack_starts(panel.series)
         out += [_series(s, k, starts, sx, sy, chart.x, panel.y, top, bottom) for k, s in enumerate(panel.series)]
         out.append("</g>")
     y = top0 + n * ph + (n - 1) * GAP + 34
-    out.append(f'<text x="{(L + W - R) / 2}" y="{y}" text-anchor="middle">{escape(chart.x.title())}</text>')
+    out.append(f'<text x="{(left + W - R) / 2}" y="{y}" text-anchor="middle">{escape(chart.x.title())}</text>')
     for row in legend:
         y += 16
         out += [(f'<line x1="{x + 5}" x2="{x + 5}" y1="{y - 10}" y2="{y + 1}" stroke="{escape(colour)}" '

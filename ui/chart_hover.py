@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 
-from planner.charts import Chart, stack_starts
+from planner.charts import HBAR_HALF, Chart, stack_starts
 
 HOVER_PX = 40  # how near (pixels) the mouse must be to a point to show its text
 
@@ -28,6 +28,9 @@ def hit_boxes(chart: Chart, panel_index: int) -> list[tuple[float, float, float,
                 box = (s.x[i] - 0.3, s.x[i] + 0.3, min(0, s.y[i]), max(0, s.y[i]))
             elif s.style == "stacked-horizontal-bars":
                 box = (starts[k][i], starts[k][i] + s.x[i], s.y[i] - 0.4, s.y[i] + 0.4)
+            elif s.style == "horizontal-bars":
+                a, b = sorted((s.start(i), s.x[i]))
+                box = (a, b, s.y[i] - HBAR_HALF, s.y[i] + HBAR_HALF)
             elif s.style == "vline":
                 box = (fx(s.x[i]), fx(s.x[i]), -np.inf, np.inf)
             else:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner import svgplot
 from planner.atomic import write_text
-from planner.charts import DATE_AXIS_END, DATE_AXIS_START, Chart, Series, stack_starts
+from planner.charts import DATE_AXIS_END, DATE_AXIS_START, HBAR_HALF, Chart, Series, stack_starts
 
 from .chart_axes import DateAxis, NumberAxis, view_ranges
 from .chart_hover import Hover, hit_boxes
@@ -50,6 +50,8 @@ def _item(s: Series):
         return pg.BarGraphItem(x=[], height=[], width=0.6)
     if s.style == "stacked-horizontal-bars":
         return pg.BarGraphItem(x0=[], y=[], width=[], height=0.8)
+    if s.style == "horizontal-bars":
+        return pg.BarGraphItem(x0=[], x1=[], y=[], height=2 * HBAR_HALF)
     return pg.InfiniteLine(angle=90, pen=pg.mkPen(s.colour, width=2, style=Qt.PenStyle.DashLine))
 
 
@@ -65,6 +67,9 @@ def _update(item, s: Series, start) -> None:
                      brushes=[pg.mkBrush(s.colour_of(i)) for i in range(len(s.y))])
     elif s.style == "stacked-horizontal-bars":
         item.setOpts(x0=np.array(start), y=np.array(s.y), width=np.array(s.x), brush=pg.mkBrush(s.colour))
+    elif s.style == "horizontal-bars":
+        item.setOpts(x0=np.array([s.start(i) for i in range(len(s.x))], dtype=float), x1=np.array(s.x, dtype=float),
+                     y=np.array(s.y, dtype=float), brushes=[pg.mkBrush(s.colour_of(i)) for i in range(len(s.y))])
     else:
         item.setVisible(bool(s.x))
         if s.x:
@@ -195,6 +200,8 @@ class ChartView(QWidget):
         if last:
             plot.setLabel("bottom", chart.x.title())
         plot.getAxis("bottom").setTicks(ticks)
+        # a row label per category (a tornado's inputs); the axis's own ticks otherwise
+        left.setTicks([list(enumerate(panel.y.categories))] if panel.y.categories else None)
         fixed = bool(chart.x.categories) or panel.y.hidden
         plot.setMouseEnabled(x=not fixed, y=not fixed)
 

@@ -56,7 +56,9 @@ def tooltip(spec: Spec) -> str:
     elif spec.kind == "date":
         unit = "A date like 2022-01-24; empty for none."
     optional = "" if spec.required else " Leave empty for the default."
-    return f"<b>{spec.key}</b>: {spec.doc}.<br>{unit}{optional}"
+    ranged = ("<br>Or a range, low .. mode .. high (e.g. 0.35 .. 0.42 .. 0.5): figures use the mode, the "
+              "Uncertainty tab samples the range." if spec.ranged else "")
+    return f"<b>{spec.key}</b>: {spec.doc}.<br>{unit}{optional}{ranged}"
 
 
 class FieldEditor(QWidget):

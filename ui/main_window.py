@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 import planner
 from planner.errors import PlanError
 
+from . import decide
 from . import settings as _settings
 from .catalog_browser import CatalogBrowser
 from .dashboard import Dashboard
@@ -89,6 +90,7 @@ class MainWindow(FileCommands, QMainWindow):
         document.path_changed.connect(self._watch_current_file)
         self._watch_current_file()
         build_menus(self)
+        decide.install(self)  # Compare menu, baseline deltas, Compare / Sensitivity / Uncertainty tabs
         self._update_title()
         self._restore_layout()
         self.statusBar().showMessage("Edit the plan on the left; every figure follows.", 5000)

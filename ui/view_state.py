@@ -1,19 +1,33 @@
-"""What the person is looking at, apart from the plan: the selected workload and precision.
-One small observed object, as glue's state classes and
+"""What the person is looking at, apart from the plan: the selected workload and precision,
+and the baseline design pinned to compare with. One small observed object, as glue's state classes and
 napari's evented models: panels read it and listen to ``changed``; none reads another's widgets."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A design pinned to compare with: its name, plan and results, as they were when pinned."""
+
+    name: str
+    plan: Any  # planner.Plan
+    results: Any  # planner.Results
 
 
 class ViewState(QObject):
     changed = Signal()  # workload or precision changed
+    baseline_changed = Signal()  # a baseline pinned or cleared
 
     def __init__(self, precision: str = "bf16", parent=None):
         super().__init__(parent)
         self._workload = 0
         self._precision = precision
+        self._baseline: Baseline | None = None
 
     @property
     def workload(self) -> int:
@@ -39,3 +53,15 @@ class ViewState(QObject):
             self.set(workload=workloads - 1)
         elif not workloads and self._workload:
             self.set(workload=0)
+
+    @property
+    def baseline(self) -> Baseline | None:
+        """The pinned baseline design, or None."""
+        return self._baseline
+
+    def set_baseline(self, baseline: Baseline | None) -> None:
+        """Pin a baseline (None clears it); ``baseline_changed`` is emitted when it changes."""
+        if baseline is self._baseline:
+            return
+        self._baseline = baseline
+        self.baseline_changed.emit()

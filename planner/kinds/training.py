@@ -257,21 +257,28 @@ def _check_rates(ctx: CheckContext, gpus: int) -> list[Finding]:
     if not peak:
         return []
     out = []
-    if w.achieved_flops_per_gpu is not None and w.achieved_flops_per_gpu > peak:
+    achieved = _highest(w.achieved_flops_per_gpu)  # a range's high, too, must be possible
+    if achieved is not None and achieved > peak:
         out.append(error("achieved-above-peak", path + ("achieved_flops",),
                          f"achieved FLOP/s per accelerator at most the {w.precision} dense peak "
-                         f"({q(peak, 'flop_rate')})", q(w.achieved_flops_per_gpu, "flop_rate")))
+                         f"({q(peak, 'flop_rate')})", q(achieved, "flop_rate")))
     params = active_parameters_of(w)
-    if w.tokens_per_s_per_gpu is not None and w.tokens:
+    rate = _highest(w.tokens_per_s_per_gpu)
+    if rate is not None and w.tokens:
         per_token = w.total_flops / w.tokens if w.total_flops is not None else 6.0 * (params or 0.0)
-        implied = w.tokens_per_s_per_gpu * per_token
+        implied = rate * per_token
         if implied > peak:
             out.append(error("achieved-above-peak", path + ("token_rate",),
                              f"a token rate whose model FLOP/s per accelerator ({q(implied, 'flop_rate')} = "
-                             f"{w.tokens_per_s_per_gpu:,.0f} tokens/s x {per_token:.3g} FLOPs per token) is at most "
+                             f"{rate:,.0f} tokens/s x {per_token:.3g} FLOPs per token) is at most "
                              f"the {w.precision} dense peak ({q(peak, 'flop_rate')})",
-                             f"{w.tokens_per_s_per_gpu:,.0f} tokens/s per GPU"))
+                             f"{rate:,.0f} tokens/s per GPU"))
     return out
+
+
+def _highest(value):
+    """A figure, or the high end of a range ({low, mode, high}: planner.ranges)."""
+    return getattr(value, "high", value)
 
 
 def _check_shape(ctx: CheckContext) -> list[Finding]:

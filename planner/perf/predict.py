@@ -277,17 +277,19 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
         parts = run_model(shape, batch, machine, layouts)
         layout, row = _pick(layouts, parts, 0, shape)
         space = SearchSpace(layouts["tensor"], layouts["pipeline"], 1, 1)
-    return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth)
+    rate = C.FAILURES_PER_GPU_HOUR if getattr(workload, "failure_rate", None) is None else workload.failure_rate
+    return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth,
+                       float(rate))
 
 
 def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchSpace, tokens: float,
-                write_bandwidth: float) -> Prediction:
+                write_bandwidth: float, rate: float = C.FAILURES_PER_GPU_HOUR) -> Prediction:
     used = layout.tensor * layout.pipeline * layout.data * layout.context
     step = row["step_time_s"]
     steps = tokens / (batch * shape.sequence) if tokens else 0.0
     train = steps * step
     model_flops = 6 * shape.active * batch * shape.sequence  # per step, the MFU convention (active parameters)
-    fail = failures(train, used, shape.parameters, write_bandwidth)
+    fail = failures(train, used, shape.parameters, write_bandwidth, rate)
     step_parts = {k: row[k] for k in STEP_PARTS}
     others = {k: v for k, v in step_parts.items() if k != "matmul_s"}
     return Prediction(

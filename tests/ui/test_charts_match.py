@@ -12,9 +12,13 @@ from PySide6.QtCore import QPointF
 
 import planner
 from planner.chart_builders import charts_for
+from planner.decide_charts import build_intervals, build_tornado
+from planner.sensitivity import sensitivity
+from planner.uncertainty import uncertainty
 from planner.charts import stack_starts
 from tests.conftest import PRESETS
 from tests.planner.test_charts import extreme_runs, never_finishing, svg_series
+from tests.ranged_plans import ranged_rsc
 from ui.chart_view import ChartView, hit_boxes
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -30,6 +34,9 @@ def on_screen(view, j, k, s):
         return tuple(x if x is not None else ()), tuple(y if y is not None else ()), (colour,)
     if isinstance(item, pg.BarGraphItem):
         o = item.opts
+        if s.style == "horizontal-bars":  # from each bar's start to its value
+            assert tuple(o["x0"]) == tuple(s.start(i) for i in range(len(s.x)))
+            return tuple(o["x1"]), tuple(o["y"]), tuple(b.color().name() for b in o["brushes"])
         if s.style == "bars":
             return tuple(o["x"]), tuple(o["height"]), tuple(b.color().name() for b in o["brushes"])
         assert tuple(o["x0"]) == tuple(stack_starts(view.chart.panels[j].series)[k])  # end to end
@@ -53,12 +60,16 @@ def check(views, chart, tmp_path):
         for k, s in enumerate(panel.series):
             x, y, colours = on_screen(view, j, k, s)
             assert (x, y) == (s.x, s.y), (chart.key, s.name)
-            assert colours == (tuple(s.colours) if s.style == "bars" else (s.colour,))
+            per_bar = tuple(s.colour_of(i) for i in range(len(s.y)))
+            assert colours == (per_bar if s.style in ("bars", "horizontal-bars") else (s.colour,))
     path = tmp_path / f"{chart.key}.svg"
     view.export(str(path))
     text = path.read_text()
     expected = [(j, s.name, s.style, s.x, s.y) for j, p in enumerate(chart.panels) for s in p.series]
     assert svg_series(text[text.index("<svg"):]) == expected
+    bases = [tuple(float(v) for v in g.get("data-base").split()) for g in ET.fromstring(text[text.index("<svg"):])
+             .iter(SVG + "g") if g.get("data-base") is not None]
+    assert bases == [s.base for p in chart.panels for s in p.series if s.base]
     root = ET.fromstring(text[text.index("<svg"):])
     for panel in root.iter(SVG + "g"):  # hover texts: the same on screen and in the SVG
         if panel.get("class") == "panel":
@@ -147,3 +158,26 @@ def test_hover_shows_the_point_under_the_mouse(window, qtbot):
     qtbot.waitUntil(lambda: plot.vb.viewRange()[0][0] < 3.1 and plot.vb.viewPixelSize()[1] > 0)  # laid out
     scaling._hovers[0]._on_moved(plot.vb.mapViewToScene(QPointF(3.0, curve.y[0])))
     assert scaling._hovers[0].label.toPlainText() == "1,000 GPUs: 25.97 days"
+
+
+def test_tornado_and_interval_charts_match_on_screen_and_in_svg(qtbot, tmp_path):
+    """The decision charts (horizontal bars either side of zero, and from P10 to P90 with a dot):
+    every preset's tornado of its first run's time and of its facility power, and the intervals of
+    RSC with eleven ranges, for each of its runs."""
+    views = {}
+    for path in sorted(PRESETS.glob("*.yaml")):
+        plan = planner.load(path)
+        r = planner.evaluate(plan)
+        for metric in ("time", "facility_power"):
+            chart = build_tornado(sensitivity(plan, metric, 0, results=r))
+            assert chart.panels[0].series[0].x  # something is drawn
+            check(views, chart, tmp_path)
+    plan = ranged_rsc()
+    for i in range(3):
+        chart = build_intervals(uncertainty(plan, i, samples=2_000))
+        assert len(chart.panels[0].series[0].base) == 7
+        view = check(views, chart, tmp_path)
+        assert [t[1] for t in view.plot_items[0].getAxis("left")._tickLevels[0]] == list(
+            chart.panels[0].y.categories)  # a label per row
+    for view in views.values():
+        qtbot.addWidget(view)
