@@ -65,7 +65,11 @@ def figures(plan, results, index: int | None, draws: dict, n: int) -> dict:
     last = len(plan.phases) - 1
     it_last = it_power(last)
     facility = it_last * pue
-    capex = results.cost.capex_usd + results.network.switches * delta(
+    net = results.network
+    # only the tiers built of the fabric's own switches (not a catalog switch model) take its price
+    fabric_switches = (sum(n for n, m in zip(net.switches_per_level, net.switch_models, strict=False)
+                           if m == net.fabric) if net.switch_models else net.switches)
+    capex = results.cost.capex_usd + fabric_switches * delta(
         f"catalog.fabrics.{results.network.fabric}.switch_price", cat.fabrics[results.network.fabric].switch_price_usd
     ) + results.network.transceivers * delta(f"catalog.fabrics.{results.network.fabric}.optic_price",
                                              cat.fabrics[results.network.fabric].optic_price_usd)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 
 from .baseline_deltas import BaselineDeltas
+from .menus import _action
 from .compare_view import CompareView
 from .sensitivity_panel import SensitivityPanel
 from .uncertainty_panel import UncertaintyPanel
@@ -27,12 +28,12 @@ def install(window) -> None:
     window.sensitivity.field_requested.connect(window.select_field)
 
     menu = window.menuBar().addMenu("&Compare")
-    window.pin_action = window._action(menu, "&Pin current plan as baseline", lambda: pin_baseline(window),
-                                       QKeySequence("Ctrl+B"), "Every card then shows its change against this plan")
-    window.clear_baseline_action = window._action(menu, "&Clear baseline", lambda: state.set_baseline(None))
+    window.pin_action = _action(window, menu, "&Pin current plan as baseline", lambda: pin_baseline(window),
+                                (QKeySequence("Ctrl+B"),), "Every card then shows its change against this plan")
+    window.clear_baseline_action = _action(window, menu, "&Clear baseline", lambda: state.set_baseline(None))
     menu.addSeparator()
-    window._action(menu, "Compare with a plan &file…", lambda: _show(window, window.compare._on_add_file_clicked))
-    window._action(menu, "Compare &view", lambda: window.tabs.setCurrentWidget(window.compare))
+    _action(window, menu, "Compare with a plan &file…", lambda: _show(window, window.compare._on_add_file_clicked))
+    _action(window, menu, "Compare &view", lambda: window.tabs.setCurrentWidget(window.compare))
     state.baseline_changed.connect(lambda: _on_baseline_changed(window))
     _on_baseline_changed(window)
 

@@ -23,7 +23,7 @@ from planner.decide_charts import build_tornado, short_path
 from planner.metrics import METRICS, value_text
 from planner.sensitivity import sensitivity
 
-from .chart_view import ChartView
+from .lazy_chart import LazyChart
 
 STEPS = ("5%", "10%", "20%")
 TITLE = "What moves the figure most"
@@ -40,11 +40,11 @@ class SensitivityPanel(QWidget):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Figure"))
-        self.metric = QComboBox()
-        self.metric.setObjectName("sensitivity_metric")
+        self.metric_box = QComboBox()
+        self.metric_box.setObjectName("sensitivity_metric")
         for name, m in METRICS.items():
-            self.metric.addItem(m.label, name)
-        bar.addWidget(self.metric)
+            self.metric_box.addItem(m.label, name)
+        bar.addWidget(self.metric_box)
         bar.addSpacing(16)
         bar.addWidget(QLabel("Each input moved by ±"))
         self.step = QComboBox()
@@ -55,8 +55,8 @@ class SensitivityPanel(QWidget):
         bar.addStretch(1)
         layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.view = ChartView(blank("tornado", TITLE, "Not computed yet."))
-        split.addWidget(self.view)
+        self.chart_area = LazyChart(blank("tornado", TITLE, "Not computed yet."))
+        split.addWidget(self.chart_area)
         self.table = QTableWidget()
         self.table.setObjectName("sensitivity_table")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -70,7 +70,7 @@ class SensitivityPanel(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.note)
-        self.metric.currentIndexChanged.connect(self.refresh)
+        self.metric_box.currentIndexChanged.connect(self.refresh)
         self.step.currentIndexChanged.connect(self.refresh)
         document.results_ready.connect(self.refresh)
         state.changed.connect(self.refresh)
@@ -81,6 +81,11 @@ class SensitivityPanel(QWidget):
         if self._stale:
             self.refresh()
         super().showEvent(event)
+
+    @property
+    def view(self):
+        """The ChartView (pyqtgraph loads when it is first needed)."""
+        return self.chart_area.view
 
     def refresh(self, *_args) -> None:
         if not self.isVisible():
@@ -93,7 +98,7 @@ class SensitivityPanel(QWidget):
             self.view.set_chart(blank("tornado", TITLE, self.document.failure or "The plan cannot be evaluated."))
             self.table.setRowCount(0)
             return
-        name = self.metric.currentData()
+        name = self.metric_box.currentData()
         workload = min(self.state.workload, max(len(r.workloads) - 1, 0))
         if METRICS[name].of_workload and not r.workloads:
             self.result = None

@@ -21,7 +21,7 @@ from planner.decide_charts import build_intervals
 from planner.metrics import value_text
 from planner.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, uncertainty
 
-from .chart_view import ChartView
+from .lazy_chart import LazyChart
 
 TITLE = "How sure each figure is (P10 to P90)"
 
@@ -52,8 +52,8 @@ class UncertaintyPanel(QWidget):
         self.inputs.setWordWrap(True)
         self.inputs.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.inputs)
-        self.view = ChartView(blank("intervals", TITLE, "Not computed yet."))
-        layout.addWidget(self.view, 2)
+        self.chart_area = LazyChart(blank("intervals", TITLE, "Not computed yet."))
+        layout.addWidget(self.chart_area, 2)
         self.table = QTableWidget()
         self.table.setObjectName("uncertainty_table")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -70,6 +70,11 @@ class UncertaintyPanel(QWidget):
         if self._stale:
             self.refresh()
         super().showEvent(event)
+
+    @property
+    def view(self):
+        """The ChartView (pyqtgraph loads when it is first needed)."""
+        return self.chart_area.view
 
     def refresh(self, *_args) -> None:
         if not self.isVisible():

@@ -46,7 +46,27 @@ def gpu_counts(online: int, points: int = 48) -> np.ndarray:
     return np.unique(counts[(counts >= round(lo)) & (counts <= round(hi))])
 
 
+class _Same:
+    """A plan that cannot be hashed (a catalog entry of its own holds a dict) keyed by identity:
+    the key holds the plan, so its id is not reused while it is cached."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    def __hash__(self) -> int:
+        return id(self.plan)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Same) and other.plan is self.plan
+
+
 def _key(plan, workload: int, counts) -> tuple:
+    try:
+        hash(plan)
+    except TypeError:
+        plan = _Same(plan)
     return plan, workload, None if counts is None else tuple(int(n) for n in counts)
 
 

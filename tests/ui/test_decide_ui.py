@@ -26,7 +26,7 @@ def test_pinned_baseline_shows_every_cards_change(window):
     texts = {k: label.text() for k, label in labels.items()}
     assert texts["gpus"] == "+13.0% vs baseline" and texts["peak"] == "+13.0% vs baseline"
     assert texts["time"] == "-11.5% vs baseline"  # compute-bound: 16,000 / 18,080 - 1
-    assert texts["facility_power"] == "+14.1% vs baseline" and texts["capex"] == "+21.0% vs baseline"
+    assert texts["facility_power"] == "+14.2% vs baseline" and texts["capex"] == "+21.4% vs baseline"
     table = window.dashboard.phases
     assert table.item(1, 1).text() == "18,080\n+13.0%" and table.item(0, 1).text() == "6,080"  # phase 1 unchanged
     assert table.item(1, 1).toolTip() == "+13.0% vs baseline (rsc.yaml (pinned))"
@@ -82,7 +82,7 @@ def test_sensitivity_tab_draws_the_tornado(window):
     assert top == {"catalog.accelerators.a100-80gb.peak_flops.bf16", "catalog.systems.dgx-a100.accelerators",
                    "workloads[0].parameters", "workloads[0].tokens", "catalog.accelerators.a100-80gb.typical_mfu"}
     assert panel.table.rowCount() == 7 and panel.view.chart.panels[0].y.categories[0] == "phases[0].nodes[0].count"
-    panel.metric.setCurrentIndex(panel.metric.findData("facility_power"))
+    panel.metric_box.setCurrentIndex(panel.metric_box.findData("facility_power"))
     assert [e.path for e in panel.result.effects[:2]] == ["facility.pue", "catalog.systems.dgx-a100.typical_power"]
     row = [e.path for e in panel.result.effects].index("phases[1].nodes[0].count")
     panel._on_cell_double_clicked(row, 0)
