@@ -28,7 +28,8 @@ from .kinds import evaluator_of, training_charts
 from .kinds.training_charts import build_memory_parts, build_step_parts, build_time_breakdown, build_time_vs_gpus
 from .units import format_quantity as q
 
-__all__ = ["build_cost_breakdown", "build_memory_parts", "build_power_breakdown", "build_rack_power", "build_step_parts",
+__all__ = ["build_cost_breakdown", "build_memory_parts", "build_power_breakdown", "build_rack_power",
+           "build_step_parts",
            "build_time_breakdown", "build_time_vs_gpus", "build_timeline", "charts_for", "phase_dates"]
 
 POWER_PARTS = ("accelerators", "rest of nodes", "network", "storage", "cooling etc.")

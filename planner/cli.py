@@ -162,7 +162,8 @@ def cmd_gui(args) -> int:
     return args.open_gui(args.plan, screenshot=args.screenshot, size=args.size, scale=args.scale)
 
 
-_COMMANDS = ("evaluate", "validate", "presets", "catalog", "layout", "report", "gui") + cli_tools.COMMANDS + decide_cli.COMMANDS
+_COMMANDS = (("evaluate", "validate", "presets", "catalog", "layout", "report", "gui") + cli_tools.COMMANDS
+             + decide_cli.COMMANDS)
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -21,6 +21,7 @@ def cmd_sweep(args) -> int:
         return 1
     try:
         import pandas  # noqa: F401
+
         from . import sweep
     except ImportError as exc:
         print(f"cluster-planner sweep: needs pandas, pyarrow and dask ({exc.name} could not be imported); "
@@ -63,9 +64,9 @@ def write(table, path: str, fmt: str) -> None:
         finally:
             tmp.unlink(missing_ok=True)
         return
-    from .summary import csv_cell
-
     from pandas.api.types import is_numeric_dtype
+
+    from .summary import csv_cell
 
     safe = table.copy()
     for column in safe.columns:

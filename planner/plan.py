@@ -14,8 +14,8 @@ from .costs_plan import Costs
 from .hardware import CatalogEntries
 from .kinds import workload_sections
 from .kinds.training_plan import TrainingWorkload
-from .sections import RECOMPUTE, Dataset, ModelShape, Parallelism
 from .schema import MISSING, field
+from .sections import RECOMPUTE, Dataset, ModelShape, Parallelism
 from .units import parse
 
 FORMAT = "cluster-planner/1"

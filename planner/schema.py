@@ -371,9 +371,8 @@ def field_problems(obj, path: tuple = ()) -> list[tuple[tuple, str, str]]:
 
 def parse_single(spec: Spec, raw, refs: dict | None = None):
     """One value typed by a person (an editor field): (value, None) or (None, what was expected)."""
-    from .yamlio import Document as _Doc
-
     from .yamlio import MAX_STRING
+    from .yamlio import Document as _Doc
 
     if isinstance(raw, str) and len(raw) > MAX_STRING:  # the loader's limit: never save what cannot load
         return None, f"expected text of at most {MAX_STRING:,} characters, found {len(raw):,} characters"

@@ -10,8 +10,8 @@ from html import escape
 
 from .charts import (
     DATE_AXIS_END,
-    HBAR_HALF,
     DATE_AXIS_START,
+    HBAR_HALF,
     Axis,
     Chart,
     Panel,

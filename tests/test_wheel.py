@@ -125,7 +125,8 @@ def _package_folders() -> list[str]:
 
 
 def test_pyproject_lists_every_package():
-    listed = tomllib.loads((ROOT / "pyproject.toml").read_text()).get("tool", {}).get("setuptools", {}).get("packages", [])
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = config.get("tool", {}).get("setuptools", {}).get("packages", [])
     missing = sorted(set(_package_folders()) - set(listed))
     assert not missing, f"add {missing} to [tool.setuptools] packages in pyproject.toml, or the wheel lacks them"
     assert "planner.preset_plans" in listed

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 
 from .baseline_deltas import BaselineDeltas
-from .menus import _action
 from .compare_view import CompareView
+from .menus import _action
 from .sensitivity_panel import SensitivityPanel
 from .uncertainty_panel import UncertaintyPanel
 from .view_state import Baseline

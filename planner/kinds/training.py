@@ -349,7 +349,8 @@ def _check_layout(ctx: CheckContext, gpus: int) -> list[Finding]:
         what = (f"{par.tensor} x {par.pipeline}{cp} x {data}" if par.data != "auto"
                 else f"{par.tensor} x {par.pipeline}{cp}")
         out.append(error("layout-exceeds-gpus", where + ("data" if par.data != "auto" else "tensor",),
-                         f"tensor x pipeline x {'context x ' if cp else ''}data at most the run's {gpus:,} accelerators",
+                         f"tensor x pipeline x {'context x ' if cp else ''}data at most the run's {gpus:,} "
+                         "accelerators",
                          f"{what} = {tp * max(data, 1):,}"))
     elif w.global_batch and data and w.global_batch % (data * par.microbatch):
         source = "" if par.data != "auto" else f" (data auto = {gpus:,} // ({par.tensor} x {par.pipeline}))"

@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..sections import counts
 from . import constants as C
 from .failures import FailureResult, failures
 from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
-from ..sections import counts
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s",

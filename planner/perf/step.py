@@ -8,9 +8,9 @@ microbatch m, interleave v, ZeRO stage z and a recompute choice:
   the logits 2 m s h V. For a general shape (grouped-query attention, gated MLPs, mixtures of
   experts: planner.sections.counts) 24 h^2 becomes 2 W, W the matmul weights a token meets in a
   layer, and 4 s h becomes 4 s (heads x head_dim); activations 34 h become the shape's
-  3h + 4A + 4K (attention) + 3h + 4F, or 6F when gated (MLP) + 4h (norms). Training is 3 forward passes (forward + backward); full recompute adds
-  one more forward of every layer; selective recompute adds only the attention-score part
-  4 m s^2 h (Korthikanti et al. 2022).
+  3h + 4A + 4K (attention) + 3h + 4F, or 6F when gated (MLP) + 4h (norms). Training is 3
+  forward passes (forward + backward); full recompute adds one more forward of every layer;
+  selective recompute adds only the attention-score part 4 m s^2 h (Korthikanti et al. 2022).
 - Matmul time = FLOPs / (peak x efficiency(h/t)); efficiency saturates with the matmul width.
 - Memory-bound time = activation bytes (Korthikanti et al., table 2: m s h (34 + 5 a s / h)
   per layer, divided by t where tensor and sequence parallelism shard it) x passes / HBM

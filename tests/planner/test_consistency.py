@@ -50,7 +50,8 @@ def test_token_rate_above_peak_is_an_error(minimal_text):
 
 def test_parameters_that_disagree_with_the_shape_are_an_error():
     """The MFU 279,300% case: a 175B shape with parameters: 1e15."""
-    text = SELENE.replace("    tokens: 300e9\n    global_batch", "    parameters: 1e15\n    tokens: 300e9\n    global_batch",
+    text = SELENE.replace("    tokens: 300e9\n    global_batch",
+                          "    parameters: 1e15\n    tokens: 300e9\n    global_batch",
                           1)
     msg = refused(text)
     assert "workloads[0].parameters" in msg and "within 3%" in msg and "1.746e+11" in msg and "1e+15" in msg

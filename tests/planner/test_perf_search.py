@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 import planner
 from planner.cli import main
-from planner.validate import all_codes
 from planner.perf import constants as C
 from planner.perf import layouts as L
 from planner.perf.layouts import (
@@ -27,6 +26,7 @@ from planner.perf.layouts import (
 )
 from planner.perf.predict import STEP_TOLERANCE, rank, search
 from planner.perf.step import Machine, Shape, evaluate, parameters_of
+from planner.validate import all_codes
 
 H100 = dict(peak_flops=989e12, memory_bytes=80e9, memory_bandwidth=3350e9, scale_up_bandwidth=450e9,
             scale_out_bandwidth=50e9)

@@ -88,7 +88,8 @@ def test_costs_load_save_and_refuse_bad_values(tmp_path):
     plan = with_costs("systems_depreciation: 5 years\nfacility_price: 120 USD/kW/month\nmaintenance: 8%")
     assert plan.costs.systems_life_s == 5 * 365 * 86400 and plan.costs.maintenance == pytest.approx(0.08)
     text = planner.dumps(plan)
-    assert ("costs:\n  systems_depreciation: 5 years\n  network_depreciation: 6 years\n  storage_depreciation: 5 years\n"
+    assert ("costs:\n  systems_depreciation: 5 years\n  network_depreciation: 6 years\n"
+            "  storage_depreciation: 5 years\n"
             "  facility_depreciation: 20 years\n  facility_price: 120 USD/kW-month\n  maintenance: 0.08\n") in text
     assert planner.loads(text) == plan
     assert "costs" not in planner.dumps(planner.load(RSC))  # never written for a plan that has none

@@ -12,10 +12,10 @@ from PySide6.QtCore import QPointF
 
 import planner
 from planner.chart_builders import charts_for
+from planner.charts import stack_starts
 from planner.decide_charts import build_intervals, build_tornado
 from planner.sensitivity import sensitivity
 from planner.uncertainty import uncertainty
-from planner.charts import stack_starts
 from tests.conftest import PRESETS
 from tests.planner.test_charts import extreme_runs, never_finishing, svg_series
 from tests.ranged_plans import ranged_rsc
