@@ -14,9 +14,16 @@ def gpu_cost_per_s(w, plan, phase: PhaseResult) -> tuple[float, str]:
     if w.price_per_gpu_hour is not None:
         return w.price_per_gpu_hour / 3600.0, "price_per_gpu_hour"
     m = phase.machine
-    capex = phase.cost.capex_usd / phase.gpus if phase.gpus else 0.0
     power = m.it_power_per_gpu_w * phase.power.pue * plan.facility.electricity_price_usd_per_j
-    return capex / w.amortization_s + power, "amortized capital cost + electricity"
+    if w.amortization_s is not None:  # stated: the capital cost straight over that period
+        capex = phase.cost.capex_usd / phase.gpus if phase.gpus else 0.0
+        return capex / w.amortization_s + power, "amortized capital cost + electricity"
+    # the plan's cost of ownership (planner/model/tco.py): depreciation per component class,
+    # maintenance and facility, the same figures as the cluster's cost per GPU-hour
+    from ..model.tco import _yearly
+
+    owned = sum(_yearly(plan.costs, phase)[:6]) / YEAR_S / phase.gpus if phase.gpus else 0.0
+    return owned + power, "cost of ownership + electricity"
 
 
 def latency_text(seconds: float) -> str:

@@ -17,9 +17,6 @@ KV_PRECISIONS = ("bf16", "fp16", "fp8", "int8", "fp4")
 # the targets when a plan states none (README, "Serving model").
 DEFAULT_TTFT_S = 2.0
 DEFAULT_TPOT_S = 0.2
-# Straight-line amortization of the cluster's capital cost: an assumption (hyperscalers
-# depreciate servers over five to six years).
-DEFAULT_AMORTIZATION_S = 5 * 365 * 86400.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,5 +84,7 @@ class ServingWorkload:
         "price_per_gpu_hour", "quantity",
         "Rented capacity: price of one accelerator for an hour (an instance's price / its GPUs); default: the "
         "cluster's capital cost amortized plus electricity", None, dim="usd", strict_min=True, maximum=1e6)
-    amortization_s: float = field("amortization", "quantity", "Period over which the cluster's capital cost "
-                                  "is spread", DEFAULT_AMORTIZATION_S, dim="time", strict_min=True, maximum=1e10)
+    amortization_s: float | None = field(
+        "amortization", "quantity", "Period over which the cluster's capital cost is spread, straight line "
+        "(default: the plan's cost of ownership, costs: depreciation per class, maintenance and facility)",
+        None, dim="time", strict_min=True, maximum=1e10)

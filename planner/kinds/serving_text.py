@@ -52,10 +52,12 @@ def explain(plan, results, key: str, index: int):
                                ("Energy per output token", f"{s.energy_j_per_token:.3g} J", ""),
                            ))
     if key == "emissions":
-        price = (base + ".price_per_gpu_hour") if wl.price_per_gpu_hour is not None else base + ".amortization"
+        price = (base + ".price_per_gpu_hour" if wl.price_per_gpu_hour is not None
+                 else base + ".amortization" if wl.amortization_s is not None else "costs")
         return Explanation(key, f"Cost per million tokens of {w.name}", _usd(s.usd_per_million_tokens),
                            "GPUs x cost per GPU-second / output tokens per second x 1e6; cost per GPU-second = "
-                           "price per GPU-hour / 3,600, or capital cost per GPU / amortization + IT power x PUE x "
+                           "price per GPU-hour / 3,600, or the plan's cost of ownership per GPU (or capital cost per GPU / "
+                           "amortization) + IT power x PUE x "
                            "electricity price", (
                                ("GPUs", f"{s.gpus:,}", base + ".gpus"),
                                ("Cost per GPU-hour", f"{w.usd_per_gpu_hour:.4g} USD ({w.cost_basis})", price),

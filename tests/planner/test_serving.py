@@ -139,8 +139,11 @@ def test_replicas_gpus_latency_and_cost_for_the_demand(llama):
     assert s.energy_j_per_token == pytest.approx(s.power_w * 1.2 / 25_000)
     assert s.tokens_per_s_per_mw == pytest.approx(25_000 / (s.power_w * 1.2 / 1e6))
     phase = r.phases[0]
-    per_hour = (phase.cost.capex_usd / 128 / (5 * 365 * 86400) + phase.machine.it_power_per_gpu_w * 1.2
-                * 0.07 / 3.6e6) * 3600  # 5-year amortization + electricity at 0.07 USD/kWh
+    c, year = phase.cost, 365 * 86400
+    # the plan's default cost of ownership (systems over 4 years, network 6, storage 5, 5% maintenance)
+    owned = (c.nodes_usd / 4 + c.network_usd / 6 + c.storage_usd / 5
+             + 0.05 * (c.nodes_usd + c.network_usd + c.storage_usd)) / year / 128
+    per_hour = (owned + phase.machine.it_power_per_gpu_w * 1.2 * 0.07 / 3.6e6) * 3600  # + electricity
     assert w.usd_per_gpu_hour == pytest.approx(per_hour)
     assert s.cost_usd_per_year == pytest.approx(32 * per_hour * 8760)
     assert s.usd_per_million_tokens == pytest.approx(32 * per_hour / 3600 / 25_000 * 1e6)
