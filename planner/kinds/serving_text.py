@@ -56,9 +56,8 @@ def explain(plan, results, key: str, index: int):
                  else base + ".amortization" if wl.amortization_s is not None else "costs")
         return Explanation(key, f"Cost per million tokens of {w.name}", _usd(s.usd_per_million_tokens),
                            "GPUs x cost per GPU-second / output tokens per second x 1e6; cost per GPU-second = "
-                           "price per GPU-hour / 3,600, or the plan's cost of ownership per GPU (or capital cost per GPU / "
-                           "amortization) + IT power x PUE x "
-                           "electricity price", (
+                           "price per GPU-hour / 3,600, or the plan's cost of ownership per GPU (or capital "
+                           "cost per GPU / amortization) + IT power x PUE x electricity price", (
                                ("GPUs", f"{s.gpus:,}", base + ".gpus"),
                                ("Cost per GPU-hour", f"{w.usd_per_gpu_hour:.4g} USD ({w.cost_basis})", price),
                                ("Output tokens/s", f"{s.output_tokens_per_s:,.0f}", base + ".demand"),
