@@ -1,10 +1,9 @@
 """Published model shapes a person can pick instead of typing five numbers, and the edit that
 gives a workload one (``use_model_shape``, run by the app through ``document.run``).
 
-Only the fields the plan format has are set: layers, hidden size, attention heads, sequence
-length and vocabulary. What the format cannot say yet (the Llama models' grouped-query attention
-with 8 key-value heads, their 3.5x SwiGLU feed-forward) is modelled as a GPT-style layer, so
-the parameter count derived from the shape differs from the published one (see each ``note``)."""
+Each shape is written whole: layers, hidden size, heads, key-value heads (grouped-query
+attention), MLP width and kind, tied or untied embeddings, sequence length and vocabulary, so the
+parameter count derived from it matches the published one (tests/planner/test_shapes.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +29,10 @@ class PublishedShape:
     parameters: float  # as published
     source: str
     note: str = ""
+    kv_heads: int | None = None  # grouped-query attention (None: as many as heads)
+    ffn_hidden: int | None = None  # None: 4 x hidden
+    mlp: str = "gelu"
+    tied_embeddings: bool = False
 
     def label(self) -> str:
         return f"{self.name} — {self.layers} layers, hidden {self.hidden:,}, {self.heads} heads"
@@ -40,22 +43,20 @@ SHAPES: dict[str, PublishedShape] = {s.key: s for s in (
     # 12,288, n_heads 96, context 2,048); the 50,257-token BPE vocabulary padded to 51,200 as
     # Megatron-LM does (Narayanan et al. SC21, whose GPT-3 runs the validation tests reproduce).
     PublishedShape("gpt-3-175b", "GPT-3 175B", 96, 12288, 96, 2048, 51200, 175e9,
-                   "Brown et al. 2020, table 2.1; vocabulary padded to 51,200 (Narayanan et al. SC21)"),
+                   "Brown et al. 2020, table 2.1; vocabulary padded to 51,200 (Narayanan et al. SC21)",
+                   tied_embeddings=True),
     # Llama 3.1: Dubey et al. 2024, "The Llama 3 Herd of Models", table 3 (layers, model
     # dimension, attention heads; 8,192-token pre-training sequences, section 3.4.1) and the
     # released models' config.json (vocab_size 128,256).
     PublishedShape("llama-3.1-8b", "Llama 3.1 8B", 32, 4096, 32, 8192, 128256, 8.0e9,
                    "Llama 3 paper (Dubey et al. 2024), table 3; vocabulary from the model's config.json",
-                   "8 key-value heads and a 14,336-wide SwiGLU are not in the plan format: modelled as MHA with "
-                   "a 4h MLP"),
+                   kv_heads=8, ffn_hidden=14336, mlp="swiglu"),
     PublishedShape("llama-3.1-70b", "Llama 3.1 70B", 80, 8192, 64, 8192, 128256, 70.6e9,
                    "Llama 3 paper (Dubey et al. 2024), table 3; vocabulary from the model's config.json",
-                   "8 key-value heads and a 28,672-wide SwiGLU are not in the plan format: modelled as MHA with "
-                   "a 4h MLP"),
+                   kv_heads=8, ffn_hidden=28672, mlp="swiglu"),
     PublishedShape("llama-3.1-405b", "Llama 3.1 405B", 126, 16384, 128, 8192, 128256, 405e9,
                    "Llama 3 paper (Dubey et al. 2024), table 3; vocabulary from the model's config.json",
-                   "8 key-value heads and a 53,248-wide SwiGLU are not in the plan format: modelled as MHA with "
-                   "a 4h MLP"),
+                   kv_heads=8, ffn_hidden=53248, mlp="swiglu"),
 )}
 
 
@@ -96,8 +97,9 @@ def use_model_shape(plan, workload_index: int, key: str):
         raise PlanError([Problem("<plan>", None, None, f"workloads[{workload_index}]",
                                  "a training workload (one with a model shape)", f"kind '{w.kind}'")])
     flash = w.model.flash_attention if w.model is not None else True
-    shape = ModelShape(layers=s.layers, hidden=s.hidden, heads=s.heads, sequence_length=s.sequence_length,
-                       vocabulary=s.vocabulary, flash_attention=flash)
+    shape = ModelShape(layers=s.layers, hidden=s.hidden, heads=s.heads, kv_heads=s.kv_heads,
+                       ffn_hidden=s.ffn_hidden, mlp=s.mlp, tied_embeddings=s.tied_embeddings,
+                       sequence_length=s.sequence_length, vocabulary=s.vocabulary, flash_attention=flash)
     changes: dict = {"model": shape, "parameters": None}
     if w.mfu is not None or w.achieved_flops_per_gpu is not None or w.tokens_per_s_per_gpu is not None:
         changes["mfu"] = "predicted"

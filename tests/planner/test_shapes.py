@@ -109,3 +109,15 @@ def test_contradictory_shapes_are_refused(change, path, expected):
 def test_moe_fields_on_a_dense_shape_are_a_warning():
     r = planner.evaluate(planner.loads(MOE_PLAN.replace("experts: 8, top_k: 2", "top_k: 2")))
     assert "shape-not-moe" in {w.code for w in r.warnings}
+
+
+def test_the_window_s_published_shapes_derive_their_published_parameters():
+    """The Performance tab's picker (planner.model_shapes) writes each shape whole."""
+    import dataclasses as dc
+
+    from planner.model_shapes import SHAPES
+
+    for s in SHAPES.values():
+        fields = {f.name: getattr(s, f.name) for f in dc.fields(s)
+                  if f.name in {g.name for g in dc.fields(ModelShape)}}
+        assert counts(ModelShape(**fields)).total == pytest.approx(s.parameters, rel=0.01), s.name
