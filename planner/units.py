@@ -187,7 +187,7 @@ def describe(dim: str) -> str:
 # Preferred display units per dimension (largest first), and the order of prefixes tried.
 _DISPLAY: dict[str, list[tuple[str, float]]] = {
     "power": [("GW", 1e9), ("MW", 1e6), ("kW", 1e3), ("W", 1.0)],
-    "energy": [("GWh", 3.6e12), ("MWh", 3.6e9), ("kWh", 3.6e6), ("J", 1.0)],
+    "energy": [("TWh", 3.6e15), ("GWh", 3.6e12), ("MWh", 3.6e9), ("kWh", 3.6e6), ("J", 1.0)],
     "bytes": [("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3), ("B", 1.0)],
     "bandwidth": [("TB/s", 1e12), ("GB/s", 1e9), ("MB/s", 1e6), ("kB/s", 1e3), ("B/s", 1.0)],
     "bitrate": [("Tb/s", 1e12 / 8), ("Gb/s", 1e9 / 8), ("Mb/s", 1e6 / 8), ("b/s", 1 / 8)],

@@ -28,6 +28,7 @@ from planner.charts import DATE_AXIS_END, DATE_AXIS_START, HBAR_HALF, Chart, Ser
 
 from .chart_axes import DateAxis, NumberAxis, view_ranges
 from .chart_hover import Hover, hit_boxes
+from .theme import apply_to_plot, watcher
 
 __all__ = ["ChartView", "Hover", "hit_boxes"]
 
@@ -130,12 +131,18 @@ class ChartView(QWidget):
         self._configs: list = []  # per panel, the axis settings last applied
         self._ranges: list = []  # per panel, the (x, y) ranges last set
         self.set_chart(chart)
+        watcher().changed.connect(self.apply_theme)
+
+    def apply_theme(self) -> None:
+        """Background, axes and titles from the application's palette (dark or light)."""
+        apply_to_plot(self.graphics)
 
     def set_chart(self, chart: Chart) -> None:
         """Show a new description, reusing the plots and items where the shape allows. Axes,
         labels and ranges are set only when they change: each change costs an axis repaint."""
         shape = (len(chart.panels), chart.x.dates)
-        if shape != self._shape:
+        restyle = shape != self._shape
+        if restyle:
             self._build(chart)
             self._shape = shape
         self.chart = chart
@@ -148,6 +155,7 @@ class ChartView(QWidget):
             if config != self._configs[j]:
                 self._configs[j] = config
                 self._configure(plot, chart, panel, j, last, stacked, config[-1])
+                restyle = True
             self._set_series(j, plot, panel)
             ranges = view_ranges(chart, panel)
             if ranges != self._ranges[j]:
@@ -164,6 +172,8 @@ class ChartView(QWidget):
             for p in chart.panels for s in p.series if s.name))
         self.notes.setVisible(bool(chart.notes))
         self._set_text(self.notes, "\n".join(chart.notes))
+        if restyle:  # new plots or titles take the palette's colours
+            self.apply_theme()
 
     def set_pending(self, pending: bool) -> None:
         """Say that newer figures are being computed: the plot shows the last ones, dimmed."""

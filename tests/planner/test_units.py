@@ -78,3 +78,9 @@ def test_format_quantity():
     assert units.format_quantity(12.69e6, "power") == "12.69 MW"
     assert units.format_quantity(float("inf"), "time") == "inf"
     assert not math.isnan(units.parse("0 W", "power")[0])
+
+
+def test_energies_past_a_thousand_gwh_read_in_twh():
+    assert units.format_quantity(494_361e9 * 3600, "energy") == "494.4 TWh"
+    assert units.format_quantity(3e15, "energy") == "833.3 GWh"
+    assert units.parse("1.78 TWh", "energy")[0] == pytest.approx(1.78 * 3.6e15)

@@ -191,3 +191,19 @@ def test_a_tcp_display_that_does_not_answer_ends_in_one_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
     assert f"no X server answers on DISPLAY={display}" in lines[0] or "apt-get install" in lines[0]
+
+
+def test_the_plots_tab_follows_the_palette_into_dark_and_back(window, qtbot, palettes):
+    """Every chart of the Plots tab takes the palette's background and text, when it changes."""
+    light, dark = palettes
+    window.tabs.setCurrentWidget(window.plots)
+    views = window.plots.views
+    QApplication.setPalette(dark)
+    QApplication.processEvents()
+    for view in views.values():
+        assert view.graphics.backgroundBrush().color().name() == "#17181a"
+        axis = view.plot_items[0].getAxis("left")
+        assert axis.textPen().color().name() == "#e8eaed"
+    QApplication.setPalette(light)
+    QApplication.processEvents()
+    assert all(theme.luminance(v.graphics.backgroundBrush().color()) > 0.5 for v in views.values())
