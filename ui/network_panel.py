@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from planner.atomic import write_text
 from planner.network_report import diagram_svg, fabric_diagram, network_table
 
+from .deferred import RefreshWhenShown
 from .phase_table import PhaseTable
 
 
@@ -78,7 +79,7 @@ class DiagramView(QGraphicsView):
         self._fit()
 
 
-class NetworkPanel(QWidget):
+class NetworkPanel(RefreshWhenShown, QWidget):
     message = Signal(str)
 
     def __init__(self, document, state, parent=None):
@@ -121,19 +122,11 @@ class NetworkPanel(QWidget):
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
         self._phase = -1  # the phase drawn: the last unless one is chosen
-        self._stale = True
         document.results_ready.connect(self.refresh)
 
-    def showEvent(self, event):  # noqa: N802 - Qt's name
-        if self._stale:
-            self.refresh(self.document.results)
-        super().showEvent(event)
-
     def refresh(self, r) -> None:
-        if not self.isVisible():
-            self._stale = True
+        if self.hidden_now():
             return
-        self._stale = False
         if r is None or not r.phases:
             self.summary.setText(escape(self.document.failure or "The plan cannot be evaluated."))
             self.table.setRowCount(0)

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 from planner.racks_report import FLOOR_SOURCE, generations, rack_table
 from planner.units import format_quantity as q
 
+from .deferred import RefreshWhenShown
 from .phase_table import PhaseTable
 
 GENERATION_HEADERS = ("Accelerator", "Systems", "Accelerators", "Nodes", "Racks", "kW per rack (load)",
                       "Peak per GPU", "Peak", "Memory per GPU", "HBM bandwidth", "Typical MFU")
 
 
-class RacksPanel(QWidget):
+class RacksPanel(RefreshWhenShown, QWidget):
     message = Signal(str)
 
     def __init__(self, document, state, parent=None):
@@ -89,23 +90,15 @@ class RacksPanel(QWidget):
         layout.addWidget(split, 1)
         self.chart_view = None  # pyqtgraph: built when first shown
         self._phase = -1
-        self._stale = True
         document.results_ready.connect(self.refresh)
         state.changed.connect(self._on_state_changed)
 
     def _on_state_changed(self) -> None:
         self.refresh(self.document.results)
 
-    def showEvent(self, event):  # noqa: N802 - Qt's name
-        if self._stale:
-            self.refresh(self.document.results)
-        super().showEvent(event)
-
     def refresh(self, r) -> None:
-        if not self.isVisible():
-            self._stale = True
+        if self.hidden_now():
             return
-        self._stale = False
         if r is None or not r.phases:
             self.summary.setText(escape(self.document.failure or "The plan cannot be evaluated."))
             self.table.setRowCount(0)

@@ -23,13 +23,14 @@ from planner.decide_charts import build_tornado, short_path
 from planner.metrics import METRICS, value_text
 from planner.sensitivity import sensitivity
 
+from .deferred import RefreshWhenShown
 from .lazy_chart import LazyChart
 
 STEPS = ("5%", "10%", "20%")
 TITLE = "What moves the figure most"
 
 
-class SensitivityPanel(QWidget):
+class SensitivityPanel(RefreshWhenShown, QWidget):
     field_requested = Signal(str)
     message = Signal(str)
 
@@ -75,23 +76,14 @@ class SensitivityPanel(QWidget):
         document.results_ready.connect(self.refresh)
         state.changed.connect(self.refresh)
 
-    _stale = True
-
-    def showEvent(self, event):  # noqa: N802 - Qt's name
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
     @property
     def view(self):
         """The ChartView (pyqtgraph loads when it is first needed)."""
         return self.chart_area.view
 
     def refresh(self, *_args) -> None:
-        if not self.isVisible():
-            self._stale = True  # two evaluations per input: only for a person looking at it
+        if self.hidden_now():  # two evaluations per input: only for a person looking at it
             return
-        self._stale = False
         r = self.document.results
         if r is None:
             self.result = None

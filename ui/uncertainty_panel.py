@@ -21,12 +21,13 @@ from planner.decide_charts import build_intervals
 from planner.metrics import value_text
 from planner.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, uncertainty
 
+from .deferred import RefreshWhenShown
 from .lazy_chart import LazyChart
 
 TITLE = "How sure each figure is (P10 to P90)"
 
 
-class UncertaintyPanel(QWidget):
+class UncertaintyPanel(RefreshWhenShown, QWidget):
     def __init__(self, document, state, parent=None):
         super().__init__(parent)
         self.document, self.state = document, state
@@ -64,23 +65,14 @@ class UncertaintyPanel(QWidget):
         document.results_ready.connect(self.refresh)
         state.changed.connect(self.refresh)
 
-    _stale = True
-
-    def showEvent(self, event):  # noqa: N802 - Qt's name
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
     @property
     def view(self):
         """The ChartView (pyqtgraph loads when it is first needed)."""
         return self.chart_area.view
 
     def refresh(self, *_args) -> None:
-        if not self.isVisible():
-            self._stale = True
+        if self.hidden_now():
             return
-        self._stale = False
         r = self.document.results
         if r is None:
             self.result = None
