@@ -109,9 +109,9 @@ def _remove_screen_config() -> None:
 def platform_problem(screenshot: bool, size: tuple[int, int] = SHOT_SIZE) -> str | None:
     """A one-line reason the window cannot open here, or None. For a screenshot: the offscreen
     platform, with a screen of ``size`` pixels."""
-    if os.environ.get("QT_QPA_PLATFORM"):
+    if os.environ.get("QT_QPA_PLATFORM") and not (screenshot and os.environ["QT_QPA_PLATFORM"] == "offscreen"):
         return None
-    if screenshot:
+    if screenshot:  # plain offscreen has an 800 x 800 screen: give it the size asked for
         os.environ["QT_QPA_PLATFORM"] = offscreen_screen(*size)
         os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
         return None

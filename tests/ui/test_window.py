@@ -240,6 +240,17 @@ def test_screenshot_command_makes_a_real_image(tmp_path):
     assert len(colours) > 20  # not a blank window
 
 
+def test_a_screenshot_under_plain_offscreen_has_the_size_asked_for(tmp_path):
+    """QT_QPA_PLATFORM=offscreen (as in the README's test command) has an 800 x 800 screen: the
+    screenshot command gives it the size asked for."""
+    out = tmp_path / "shot.png"
+    result = _run(["gui", "--screenshot", str(out), "--size", "1024x640"],
+                  {"QT_QPA_PLATFORM": "offscreen", "CLUSTER_PLANNER_SETTINGS_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1024, 640)
+
+
 def test_main_runs_the_event_loop_and_quits(tmp_path):
     result = _run([str(PRESETS / "selene.yaml")], {"QT_QPA_PLATFORM": "offscreen",
                                                     "CLUSTER_PLANNER_QUIT_AFTER_MS": "300",
