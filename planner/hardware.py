@@ -14,6 +14,9 @@ PRECISIONS = ("fp64", "fp64_tensor", "fp32", "tf32", "bf16", "fp16", "fp8", "fp6
 COOLING_TYPES = ("air", "rear-door", "liquid", "immersion")
 
 
+GENERATIONS = ("volta", "ampere", "hopper", "blackwell", "cdna3", "cdna4")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Accelerator:
     id: str
@@ -34,6 +37,9 @@ class Accelerator:
     typical_mfu: float | None = field("typical_mfu", "number",
                                       "Model FLOPs utilisation used when a workload gives none", None,
                                       strict_min=True, maximum=1.0, ranged=True)
+    generation: str | None = field("generation", "choice",
+                                   "Architecture generation: picks the performance model's matmul and memory "
+                                   "efficiency table (planner/perf/calibration.py)", None, choices=GENERATIONS)
     source: str = field("source", "str", "Where these figures were published", "")
 
     def dense(self, precision: str) -> float | None:
