@@ -17,7 +17,7 @@ follow the core clock). This is an estimate: no published measurement of H100 tr
 from __future__ import annotations
 
 EXPONENT = 0.30  # rate ~ power^0.30 (H100 NVL 400 W vs SXM 700 W, same die)
-STEEP_BELOW = 0.6  # below 60% of the rated power the loss steepens (Zeus traces): exponent doubles
+STEEP_BELOW = 0.55  # below 55% of the rated power the loss steepens (Zeus traces, 50-58%): exponent doubles
 
 
 def clock_scale(cap_w: float, tdp_w: float) -> float:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..sections import counts
 from . import constants as C
-from .calibration import DEFAULT, Calibration
+from .calibration import DEFAULT, Calibration, generation_of
 from .failures import FailureResult, failures
 from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
 from .power import clock_scale
@@ -115,7 +115,7 @@ def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int, work
                    scale_up_bandwidth=m.scale_up_bandwidth_bytes_per_s,
                    scale_out_bandwidth=m.scale_out_bandwidth_bytes_per_s,
                    cross_pod_bandwidth=m.cross_pod_bandwidth_bytes_per_s, gpus_per_pod=m.gpus_per_pod,
-                   generation=acc.generation or "ampere", fp8=precision.startswith("fp8"),
+                   generation=generation_of(acc), fp8=precision.startswith("fp8"),
                    bf16_peak_flops=acc.peak_flops.get("bf16") or acc.peak_flops.get("fp16") or 0.0,
                    clock_scale=clock_scale(cap, acc.tdp_w) if cap else 1.0,
                    stack=getattr(workload, "software", "megatron"))
