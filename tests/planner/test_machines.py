@@ -7,8 +7,8 @@ import planner
 from planner import catalog
 from planner.errors import PlanError
 from planner.perf import constants as C
-from planner.perf.layouts import search_space
 from planner.perf.predict import machine_of
+from planner.perf.search_space import search_space
 from planner.perf.step import Shape, evaluate
 
 CAT = catalog.builtin()

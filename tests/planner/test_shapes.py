@@ -84,9 +84,13 @@ def test_a_mixture_of_experts_counts_active_parameters_for_its_work_and_mfu():
     assert data["model_parameters"] == w.model_parameters and data["active_parameters"] == w.active_parameters
     assert "46.70 B (12.88 B active per token)" in as_table(r)
     # the weights of every expert are in memory, not only the active ones
+    # (the search now finds t1 p2 d256 m2 v16 z2 e8, 1.29 s a step against 1.32 s for the old best,
+    # t1 p1 d512 m2 z3 e8: below ZeRO-3 each accelerator holds 1/e of the 45.1 B routed-expert weights)
     lay = w.predicted.layout
     shards = lay.tensor * lay.pipeline * (lay.data if lay.zero == 3 else 1)
-    assert w.predicted.memory_parts["weights_bytes"] * shards == pytest.approx(2 * w.model_parameters, rel=0.05)
+    experts = 32 * 8 * 3 * 4096 * 14336
+    held = w.model_parameters - (experts * (1 - 1 / lay.expert) if lay.zero < 3 else 0)
+    assert w.predicted.memory_parts["weights_bytes"] * shards == pytest.approx(2 * held, rel=0.05)
 
 
 def test_stated_parameters_beside_a_gqa_shape_are_checked_against_its_count():
