@@ -9,6 +9,10 @@
 3. One custom 720,720-accelerator node (a catalog system with ``accelerators: 720720``), with
    a shape whose sizes have many divisors: tens of millions of candidates before the budget.
 
+4. Mixtures of experts: the DeepSeek-V3 preset's run (671B, 256 experts, 2,048 H800) and a
+   Mixtral-8x7B-like run on 256 H100 (32 DGX H100): layouts considered and possible, time per
+   search and the best layout.
+
 For 2 and 3: the search (count, build, evaluate, rank) and a whole ``planner.evaluate`` of the
 plan, each with its time and peak Python memory (tracemalloc), and how far the search was cut
 (goal: a few seconds and memory bounded by the candidate budget, whatever the plan's sizes).
@@ -25,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import planner  # noqa: E402
-from planner.perf.layouts import CANDIDATE_BUDGET, enumerate_layouts  # noqa: E402
-from planner.perf.predict import rank, run_model, search  # noqa: E402
+from planner import catalog as _catalog  # noqa: E402
+from planner.model.cluster import phase_result  # noqa: E402
+from planner.perf.predict import _pick, batch_of, machine_of, rank, run_model, search, shape_of  # noqa: E402
+from planner.perf.search_space import CANDIDATE_BUDGET, candidates  # noqa: E402
 from planner.perf.step import Machine, Shape, parameters_of  # noqa: E402
 
 A100 = Machine(gpus=4096, gpus_per_node=8, peak_flops=312e12, memory_bytes=80e9, memory_bandwidth=2039e9,
@@ -70,7 +76,8 @@ def measured(fn):
 
 def gpt3() -> None:
     t0 = time.perf_counter()
-    layouts = enumerate_layouts(GPT3, BATCH, A100.gpus, A100.gpus_per_node)
+    layouts, _ = candidates(GPT3, BATCH, A100.gpus, A100.gpus_per_node, ("none", "full"),
+                            fits=lambda lay: run_model(GPT3, BATCH, A100, lay)["fits"])
     t1 = time.perf_counter()
     parts = run_model(GPT3, BATCH, A100, layouts)
     order = rank(parts)
@@ -84,7 +91,7 @@ def gpt3() -> None:
     scalar_rate = sample / (t4 - t3)
     best = {k: int(v[order[0]]) for k, v in layouts.items()}
     print(f"GPT-3 175B on 4,096 A100: {n:,} valid layouts")
-    print(f"  enumerate              {1e3 * (t1 - t0):8.1f} ms")
+    print(f"  enumerate (with memory probes){1e3 * (t1 - t0):8.1f} ms")
     print(f"  evaluate + rank (numpy){1e3 * (t2 - t1):8.1f} ms   {n / (t2 - t1):12,.0f} candidates/s")
     print(f"  scalar path            {1e3 * (t4 - t3) * n / sample:8.1f} ms*  {scalar_rate:12,.0f} candidates/s "
           f"(*{sample:,} timed, scaled to all)")
@@ -113,6 +120,41 @@ def large(title: str, shape: Shape, batch: int, machine: Machine) -> None:
           f"{pr.searched:,} layouts, layout {pr.layout.text()} on {pr.gpus_used:,}")
 
 
+MIXTRAL = """
+name: mixtral
+phases: [{name: A, nodes: [{system: dgx-h100, count: 32}]}]
+workloads:
+  - name: Mixtral-8x7B-like
+    model: {layers: 32, hidden: 4096, heads: 32, kv_heads: 8, ffn_hidden: 14336, mlp: swiglu, vocabulary: 32000,
+            experts: 8, top_k: 2, sequence_length: 4096}
+    tokens: 1e12
+    global_batch: 1024
+"""
+
+
+def moe(title: str, plan) -> None:
+    """The search of a plan's first workload on its phase (as planner.evaluate runs it, uncached)."""
+    w = plan.workloads[0]
+    cat = _catalog.for_plan(plan)
+    index = plan.phase_index(w.phase) if w.phase is not None else len(plan.phases) - 1
+    phase = phase_result(plan, cat, index)
+    shape, batch = shape_of(w), batch_of(w)
+    machine = machine_of(plan, cat, index, phase, w.precision, w.gpus or phase.gpus)
+    (layouts, parts, order, space), _, peak = measured(lambda: search(shape, batch, machine))
+    runs = []
+    for _ in range(3):  # timed without tracemalloc, which slows allocation
+        t0 = time.perf_counter()
+        search(shape, batch, machine)
+        runs.append(time.perf_counter() - t0)
+    layout, row = _pick(layouts, parts, int(order[0]), shape)
+    print(f"{title} ({machine.gpus:,} accelerators, batch {batch:,}):")
+    print(f"  {space.considered:,} layouts considered of {space.possible:,} possible, "
+          f"{1e3 * min(runs):.0f} ms per search (best of 3), peak {peak / 1e6:.0f} MB")
+    print(f"  {space.note or 'not cut'}")
+    print(f"  best: {layout.text()} on {int(row['gpus_used']):,}, step {row['step_time_s']:.2f} s, "
+          f"{'fits' if row['fits'] else 'does not fit'} ({row['memory_bytes'] / 1e9:.1f} GB)")
+
+
 def main() -> None:
     gpt3()
     print()
@@ -120,6 +162,10 @@ def main() -> None:
     large("10,000-layer model on 1,000,000 H100", DEEP, 2048, Machine(gpus=1_000_000, gpus_per_node=8, **H100))
     print()
     large("one custom 720,720-GPU node", WIDE, 720_720, Machine(gpus=720_720, gpus_per_node=720_720, **H100))
+    print()
+    moe("DeepSeek-V3 (preset deepseek-v3-h800)", planner.load(ROOT / "presets" / "deepseek-v3-h800.yaml"))
+    print()
+    moe("Mixtral-8x7B-like on 256 H100", planner.loads(MIXTRAL))
 
 
 if __name__ == "__main__":

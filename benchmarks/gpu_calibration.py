@@ -52,17 +52,18 @@ def gemms(tokens: int = 16384) -> list[dict]:
             w = torch.randn(n, k, device=dev, dtype=torch.bfloat16)
             flops = 2.0 * tokens * k * n
             row = {"tokens": tokens, "k": k, "n": n}
-            row["bf16_tflops"] = flops / _timed(lambda: a @ w.t()) / 1e12
+            row["bf16_tflops"] = flops / _timed(lambda a=a, w=w: a @ w.t()) / 1e12
             if fp8:
                 a8 = a.to(torch.float8_e4m3fn)
                 w8 = w.to(torch.float8_e4m3fn)
                 one = torch.ones((), device=dev, dtype=torch.float32)
                 try:
                     row["fp8_tflops"] = flops / _timed(
-                        lambda: torch._scaled_mm(a8, w8.t(), scale_a=one, scale_b=one, out_dtype=torch.bfloat16)
+                        lambda a8=a8, w8=w8, one=one: torch._scaled_mm(a8, w8.t(), scale_a=one, scale_b=one,
+                                                                       out_dtype=torch.bfloat16)
                     ) / 1e12
                     # the cast a recipe pays per matmul input (amax + scale + cast, unfused here)
-                    row["fp8_cast_s"] = _timed(lambda: (a.abs().max(), a.to(torch.float8_e4m3fn)))
+                    row["fp8_cast_s"] = _timed(lambda a=a: (a.abs().max(), a.to(torch.float8_e4m3fn)))
                 except Exception as exc:  # noqa: BLE001 - record why fp8 did not run
                     row["fp8_error"] = repr(exc)[:200]
             out.append(row)
@@ -80,8 +81,8 @@ def bandwidth() -> dict:
     n = 1 << 30  # 1 Gi elements of bf16 = 2 GiB
     x = torch.empty(n, device="cuda", dtype=torch.bfloat16).normal_()
     y = torch.empty_like(x)
-    copy = 2 * x.numel() * 2 / _timed(lambda: y.copy_(x))
-    gelu = 2 * x.numel() * 2 / _timed(lambda: F.gelu(x))
+    copy = 2 * x.numel() * 2 / _timed(lambda x=x, y=y: y.copy_(x))
+    gelu = 2 * x.numel() * 2 / _timed(lambda x=x: F.gelu(x))
     h = 8192
     x2 = x.view(-1, h)
     norm = 2 * x.numel() * 2 / _timed(lambda: F.layer_norm(x2, (h,)))
@@ -133,7 +134,7 @@ def training_steps(configs) -> list[dict]:
             opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)
             idx = torch.randint(0, V, (b, s), device="cuda")
 
-            def step():
+            def step(model=model, opt=opt, idx=idx, V=V):
                 with torch.autocast("cuda", dtype=torch.bfloat16):
                     logits = model(idx)
                 loss = F.cross_entropy(logits.float().view(-1, V), idx.view(-1))

@@ -81,22 +81,25 @@ _MEASURED_H200 = ("measured on one H200 (benchmarks/gpu_calibration.py, benchmar
 GENERATIONS = {
     "ampere": Generation(
         0.73, 96.0, 0.0, 1.0, 0.49,
-        "fit: gemm_max 0.73 (0.72 on Table 1 alone), attention 0.49 (FlashAttention-2 reaches 50-73% of A100's peak in isolation, Dao 2023). "
+        "fit: gemm_max 0.73 (0.72 on Table 1 alone), attention 0.49 (FlashAttention-2 reaches 50-73% of "
+        "A100's peak in isolation, Dao 2023). "
         "Megatron-LM SC21 Table 1 on A100 (the model's first calibration: every row within 15%); cuBLAS reaches "
         "~80% of 312 TF on large isolated GEMMs (NVIDIA A100 whitepaper)"),
     "volta": Generation(
         0.40, 48.0, 0.0, 1.0, 0.4,
-        "fit: gemm_max 0.40 on Megatron-LM's 2019-2020 V100 runs (39-62 TFLOP/s of 125); half width scaled by V100's 125 / A100's 312 TF (a slower chip fills "
+        "fit: gemm_max 0.40 on Megatron-LM's 2019-2020 V100 runs (39-62 TFLOP/s of 125); half width scaled by"
+        " V100's 125 / A100's 312 TF (a slower chip fills "
         "with smaller matrices)"),
     "hopper": Generation(
         0.79, 250.0, 1.0, 0.75, 0.375,
         "fit: gemm_max 0.79, attention 0.375, fp8_gemm 1.0 (the bound: published FP8 runs gain more than the "
         "isolated GEMMs' 0.88 suggests). FlashAttention-2 reaches 35-50% of H100's peak, FlashAttention-3 up to "
-        "75% (Shah et al. 2024). " + _MEASURED_H200 + "; layer norm and GELU move 2.5 of 4.8 TB/s (0.52; A100 ~0.7 assumed) -> 0.75. "
-        "gemm_max from the validation fit"),
+        "75% (Shah et al. 2024). " + _MEASURED_H200
+        + "; layer norm and GELU move 2.5 of 4.8 TB/s (0.52; A100 ~0.7 assumed) -> 0.75"),
     "blackwell": Generation(
         0.83, 250.0, 0.88, 0.75, 0.375,
-        "fit: gemm_max 0.83 (B200/GB200 Megatron-Bridge runs); otherwise Hopper's efficiencies (no B200 measurement here; NVIDIA quotes B200 per-GPU training "
+        "fit: gemm_max 0.83 (B200/GB200 Megatron-Bridge runs); otherwise Hopper's efficiencies (no B200 "
+        "measurement here; NVIDIA quotes B200 per-GPU training "
         "speedups that its peaks already carry)"),
     "cdna3": Generation(
         0.55, 250.0, 0.88, 0.75, 0.4,

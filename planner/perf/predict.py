@@ -15,8 +15,9 @@ from ..sections import counts
 from . import constants as C
 from .calibration import DEFAULT, Calibration, generation_of
 from .failures import FailureResult, failures
-from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
+from .layouts import fewer_replicas
 from .power import clock_scale
+from .search_space import CANDIDATE_BUDGET, SearchSpace, candidates
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s",
@@ -42,9 +43,11 @@ class Layout:
     sequence_parallel: bool
     context: int = 1
     expert: int = 1
+    shard_group: int = 0  # ZeRO/FSDP states sharded over this many data ranks (0: all d x c of them)
 
     def text(self) -> str:
-        extra = (f" c{self.context}" if self.context > 1 else "") + (f" e{self.expert}" if self.expert > 1 else "")
+        extra = ((f" c{self.context}" if self.context > 1 else "") + (f" e{self.expert}" if self.expert > 1 else "")
+                 + (f" g{self.shard_group}" if self.shard_group else ""))
         return (f"t{self.tensor} p{self.pipeline} d{self.data} m{self.microbatch} v{self.interleave} "
                 f"z{self.zero} {self.recompute}{extra}")
 
@@ -75,6 +78,7 @@ class Prediction:
     candidates_possible: int = 1  # layouts of the full search space (searched when not cut)
     search_truncated: bool = False  # the search was cut to stay within its budget
     search_note: str = ""  # how it was cut, in words
+    idle_note: str = ""  # why the layout leaves accelerators idle ('' when it uses them all)
 
 
 def shape_of(workload) -> Shape:
@@ -135,8 +139,9 @@ def stated_layout(workload, shape: Shape, gpus: int) -> dict:
 
 
 def experts_of(shape: Shape, layouts: dict) -> np.ndarray:
-    """Expert-parallel sizes: as stated, else (searched layouts of a mixture of experts) the
-    experts spread as widely as the data-parallel ranks allow, gcd(experts, data)."""
+    """Expert-parallel sizes: as stated or searched (layouts.py tries every divisor of the experts
+    that divides data x context), else (layouts without them) the experts spread as widely as
+    the data-parallel ranks allow, gcd(experts, data)."""
     if "expert" in layouts:
         return layouts["expert"]
     if shape.experts > 1 and shape.moe_layers:
@@ -175,12 +180,16 @@ def _ties(parts: dict, tolerance: float) -> np.ndarray:
 
 
 def search(shape: Shape, batch: int, machine: Machine, budget: int = CANDIDATE_BUDGET):
-    """Every valid layout (within the budget: layouts.search_space) evaluated at once (numpy),
-    their order, best first, and the space searched. With flash attention, selective
-    recomputation is the same as none and is not searched."""
+    """Every valid layout (within the budget: search_space.py) evaluated at once (numpy), their
+    order, best first, and the space searched. With flash attention, selective recomputation is
+    the same as none and is not searched. Microbatches grow while the leanest layout fits in
+    memory (layouts.Grid.microbatch_limits), judged by this same model."""
     recompute = ("none", "full") if shape.flash_attention else ("none", "selective", "full")
-    space = search_space(shape, batch, machine.gpus, machine.gpus_per_node, len(recompute), budget)
-    layouts = layouts_of(shape, batch, machine.gpus, space, recompute)
+
+    def fits(lay: dict) -> np.ndarray:
+        return run_model(shape, batch, machine, lay)["fits"]
+
+    layouts, space = candidates(shape, batch, machine.gpus, machine.gpus_per_node, recompute, budget, fits, True)
     parts = run_model(shape, batch, machine, layouts)
     # the layouts that tie for best again with fewer replicas (layouts.py), fastest first
     ties = np.flatnonzero(_ties(parts, STEP_TOLERANCE))
@@ -193,8 +202,29 @@ def search(shape: Shape, batch: int, machine: Machine, budget: int = CANDIDATE_B
     added = len(more["data"])
     how = space.how + ((f"{added:,} of the {wanted:,} layouts with fewer data-parallel replicas next to the best",)
                        if added < wanted else ())
-    space = replace(space, considered=space.considered + added, possible=space.possible + wanted, how=how)
-    return layouts, parts, rank(parts), space
+    order = rank(parts)
+    space = replace(space, considered=space.considered + added, possible=space.possible + wanted, how=how,
+                    idle_note=_idle_note(parts, order, batch, machine.gpus))
+    return layouts, parts, order, space
+
+
+def _idle_note(parts: dict, order: np.ndarray, batch: int, gpus: int) -> str:
+    """Why the best layout leaves accelerators idle ('' when it uses them all)."""
+    if not len(order) or parts["gpus_used"][order[0]] >= gpus:
+        return ""
+    used, step, fits = parts["gpus_used"], parts["step_time_s"], parts["fits"]
+    first = int(order[0])
+    head = f"uses {int(used[first]):,} of {gpus:,} accelerators"
+    more = np.flatnonzero((fits if fits.any() else np.ones_like(fits)) & (used > used[first]))
+    if not len(more):
+        if used.max() <= used[first]:
+            return (f"{head}: no layout uses more with a batch of {batch:,} sequences (data-parallel replicas x "
+                    f"microbatch divide the batch)")
+        return f"{head}: no layout on more of them fits in memory"
+    j = more[np.argmin(step[more])]
+    tie = " (within 1%: a tie goes to fewer accelerators)" if step[j] < step[first] else ""
+    return (f"{head}: the fastest layout on more of them ({int(used[j]):,}) takes {step[j]:.3g} s a step "
+            f"against {step[first]:.3g} s{tie}")
 
 
 KEPT_ROWS = 64  # rows of a search kept by ``best_rows``: the prediction takes the first, the app's table 12
@@ -268,7 +298,8 @@ def _pick(layouts: dict, parts: dict, i: int, shape: Shape) -> tuple[Layout, dic
                     recompute=RECOMPUTE_NAMES[at("recompute")],
                     sequence_parallel=bool(layouts["sequence_parallel"][i]),
                     context=at("context") if "context" in layouts else 1,
-                    expert=int(experts_of(shape, {k: v[i:i + 1] for k, v in layouts.items()})[0]))
+                    expert=int(experts_of(shape, {k: v[i:i + 1] for k, v in layouts.items()})[0]),
+                    shard_group=at("shard_group") if "shard_group" in layouts else 0)
     return layout, {k: float(v[i]) for k, v in parts.items() if isinstance(v, np.ndarray)}
 
 
@@ -287,7 +318,7 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
         layouts = stated_layout(workload, shape, gpus)
         parts = run_model(shape, batch, machine, layouts)
         layout, row = _pick(layouts, parts, 0, shape)
-        space = SearchSpace(layouts["tensor"], layouts["pipeline"], 1, 1)
+        space = SearchSpace(1, 1)
     rate = C.FAILURES_PER_GPU_HOUR if getattr(workload, "failure_rate", None) is None else workload.failure_rate
     return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth,
                        float(rate))
@@ -328,6 +359,7 @@ def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchS
         candidates_possible=space.possible,
         search_truncated=space.truncated,
         search_note=space.note,
+        idle_note=space.idle_note if used < machine.gpus else "",
     )
 
 

@@ -134,7 +134,6 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     # each of the sl local queries attends to all s keys (ring attention, Liu et al. 2023)
     linear_fwd = 2 * m * sl * W / t
     score_fwd = 4 * m * sl * s * A / t
-    fwd_layer = linear_fwd + score_fwd
     passes = np.where(rc == 2, 4.0, 3.0)
     if shape.flash_attention:
         # FlashAttention recomputes the attention scores in the backward pass and never writes

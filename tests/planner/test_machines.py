@@ -6,10 +6,9 @@ import pytest
 import planner
 from planner import catalog
 from planner.errors import PlanError
-from planner.perf import constants as C
-from planner.perf.layouts import search_space
-from planner.perf.predict import machine_of
 from planner.perf.calibration import DEFAULT
+from planner.perf.predict import machine_of
+from planner.perf.search_space import search_space
 from planner.perf.step import Shape, evaluate
 
 CAT = catalog.builtin()

@@ -5,7 +5,7 @@ import pytest
 
 import planner
 from planner.perf.failures import failures
-from planner.perf.layouts import enumerate_layouts
+from planner.perf.search_space import enumerate_layouts
 from planner.perf.step import Machine, Shape, evaluate, model_flops_per_step, parameters_of
 
 A100 = Machine(gpus=1024, gpus_per_node=8, peak_flops=312e12, memory_bytes=80e9, memory_bandwidth=2039e9,

@@ -4,7 +4,6 @@ counts derived from published shapes match the published totals (planner.section
 import pytest
 
 import planner
-from planner.sections import counts
 from planner.perf.step import parameters_of
 from planner.sections import ModelShape, counts
 from planner.summary import as_table
