@@ -14,6 +14,7 @@ import numpy as np
 from ..sections import counts
 from . import constants as C
 from .failures import FailureResult, failures
+from .intervals import with_interval
 from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
@@ -72,6 +73,13 @@ class Prediction:
     candidates_possible: int = 1  # layouts of the full search space (searched when not cut)
     search_truncated: bool = False  # the search was cut to stay within its budget
     search_note: str = ""  # how it was cut, in words
+    # 80% intervals from the validation residuals of runs like this one (perf/intervals.py); None
+    # without residuals
+    tokens_per_s_range: tuple[float, float] | None = None
+    step_time_s_range: tuple[float, float] | None = None
+    time_s_range: tuple[float, float] | None = None
+    train_time_s_range: tuple[float, float] | None = None
+    interval_basis: str = ""  # which runs the intervals come from, in words
 
 
 def shape_of(workload) -> Shape:
@@ -278,8 +286,10 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
         layout, row = _pick(layouts, parts, 0, shape)
         space = SearchSpace(layouts["tensor"], layouts["pipeline"], 1, 1)
     rate = C.FAILURES_PER_GPU_HOUR if getattr(workload, "failure_rate", None) is None else workload.failure_rate
-    return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth,
-                       float(rate))
+    prediction = _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth,
+                             float(rate))
+    generation = getattr(catalog.accelerators[phase.machine.accelerator], "generation", None)
+    return with_interval(prediction, generation, getattr(workload, "software", None) or "megatron")
 
 
 def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchSpace, tokens: float,

@@ -1,0 +1,133 @@
+"""The residuals table behind the performance model's error bars (planner/perf/residuals.json,
+read by planner/perf/intervals.py): for each validation run, ln(published / predicted tokens/s).
+
+Two separate steps, so the source of runs can change without touching the table's format:
+
+1. records: what each run published and what the model predicts for it (``Record``); today
+   from the shared calibration runs (``calibration_records``), later from the validation suite;
+2. ``table(records)``: the JSON document ``intervals.py`` reads; ``write`` saves it.
+
+    python -m planner.validation_residuals CALIBRATION_YAML [--write planner/perf/residuals.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import write_text
+
+TABLE = Path(__file__).parent / "perf" / "residuals.json"
+MODEL_VERSION = "step model of planner/perf/step.py (issue 10)"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One validation run. Both rates in the same unit (per GPU or for the whole run)."""
+
+    id: str
+    source: str
+    software: str  # the training stack: megatron | fsdp | deepspeed
+    generation: str  # the accelerator's generation (catalog accelerators.yaml ``generation``)
+    gpus: int
+    published_tokens_per_s: float
+    predicted_tokens_per_s: float
+
+    @property
+    def log_ratio(self) -> float:
+        return math.log(self.published_tokens_per_s / self.predicted_tokens_per_s)
+
+
+def table(records: list[Record], generated_by: str, model_version: str = MODEL_VERSION) -> dict:
+    """The residuals document (schema: planner/perf/intervals.py)."""
+    return {"generated_by": generated_by, "model_version": model_version,
+            "runs": [{"id": r.id, "source": r.source, "software": r.software, "generation": r.generation,
+                      "gpus": r.gpus, "log_ratio": round(r.log_ratio, 4)} for r in records]}
+
+
+def dumps(doc: dict) -> str:
+    """The table as JSON text, one run a line (diffs show which runs moved)."""
+    head = {k: v for k, v in doc.items() if k != "runs"}
+    lines = [f" {json.dumps(k)}: {json.dumps(v)}," for k, v in head.items()]
+    runs = ",\n".join(f"  {json.dumps(r)}" for r in doc["runs"])
+    return "{\n" + "\n".join(lines) + '\n "runs": [\n' + runs + "\n ]\n}\n"
+
+
+def write(records: list[Record], path: Path = TABLE, generated_by: str = "") -> None:
+    write_text(path, dumps(table(records, generated_by)))
+
+
+# -- records from /work/shared/reference/calibration-runs.yaml ---------------------------------
+# Software stacks of the calibration sources: Korthikanti et al. and Nemotron-4 ran Megatron-LM
+# (NeMo); MosaicML's llm-foundry runs PyTorch FSDP (its notes: FULL_SHARD).
+SOFTWARE_BY_PREFIX = (("kort-", "megatron"), ("nemotron", "megatron"), ("mpt-", "fsdp"))
+# What a row's note states about the shape that its model block leaves out (Nemotron-4 15B:
+# GQA with 8 KV heads and a squared-ReLU MLP, Parmar et al. 2024 Table 1; MPT ties its
+# embeddings, llm-foundry's mpt configs).
+SHAPE_EXTRAS = (("nemotron", {"kv_heads": 8, "mlp": "relu2"}), ("mpt-", {"tied_embeddings": True}))
+# The A100 40GB runs' nodes: a DGX A100 with 40 GB parts (NVIDIA DGX A100 datasheet, 320 GB model).
+DGX_A100_40GB = {"dgx-a100-40gb": {"name": "DGX A100 (8 x A100 40GB)", "accelerator": "a100-40gb",
+                                   "accelerators": 8, "max_power": "6.5 kW", "fabric_ports": 8}}
+
+
+def _pick(table_: tuple, run_id: str, default=None):
+    return next((v for prefix, v in table_ if run_id.startswith(prefix)), default)
+
+
+def calibration_plan(row: dict) -> dict:
+    """A plan (as data, for planner.planio) of one calibration row: its nodes, fabric, shape,
+    batch and layout, training 1e9 tokens (the rate does not depend on the count)."""
+    model = {**row["model"], "flash_attention": row.get("flash_attention", False),
+             **_pick(SHAPE_EXTRAS, row["id"], {})}
+    layout = {**row["layout"], "data": "auto"}
+    plan = {"name": row["id"], "phases": [{"name": "run", "nodes": [{"system": row["system"],
+                                                                    "count": row["gpus"] // 8}]}],
+            "network": {"fabric": row["fabric"]},
+            "workloads": [{"name": row["id"], "model": model, "tokens": 1e9, "global_batch": row["global_batch"],
+                           "precision": row["precision"], "parallelism": layout}]}
+    if row["system"] in DGX_A100_40GB:
+        plan["catalog"] = {"systems": DGX_A100_40GB}
+    return plan
+
+
+def calibration_records(path: Path) -> list[Record]:
+    """A record per calibration row: its published tokens/s per GPU against the prediction."""
+    import yaml
+
+    from .catalog import builtin
+    from .evaluation import evaluate
+    from .planio import loads
+
+    out = []
+    for row in yaml.safe_load(Path(path).read_text())["runs"]:
+        plan = loads(yaml.safe_dump(calibration_plan(row)))
+        w = evaluate(plan).workloads[0]
+        pr = w.predicted
+        system = (plan.catalog.systems[0] if plan.catalog.systems else builtin().systems[row["system"]])
+        generation = builtin().accelerators[system.accelerator].generation or "unknown"
+        out.append(Record(row["id"], row["source"], _pick(SOFTWARE_BY_PREFIX, row["id"], "megatron"), generation,
+                          row["gpus"], float(row["tokens_per_s_per_gpu"]), pr.tokens_per_s / pr.gpus_used))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m planner.validation_residuals", description=__doc__.split("\n")[0])
+    p.add_argument("calibration", help="calibration-runs.yaml (shared/reference)")
+    p.add_argument("--write", metavar="PATH", nargs="?", const=str(TABLE), help="write the table (default: "
+                   "planner/perf/residuals.json); without it, print the residuals")
+    args = p.parse_args(argv)
+    records = calibration_records(Path(args.calibration))
+    for r in records:
+        print(f"{r.id:<24} {r.software:<9} {r.generation:<8} {r.gpus:>5}  published {r.published_tokens_per_s:>9,.0f}"
+              f"  predicted {r.predicted_tokens_per_s:>9,.0f}  ln ratio {r.log_ratio:+.3f}")
+    if args.write:
+        write(records, Path(args.write), "python -m planner.validation_residuals calibration-runs.yaml --write")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
