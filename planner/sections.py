@@ -10,6 +10,7 @@ from .schema import MISSING, field
 RECOMPUTE = ("none", "selective", "full")
 MLPS = ("gelu", "relu2", "swiglu", "geglu")
 GATED = ("swiglu", "geglu")  # three matrices: gate, up, down (Shazeer 2020, "GLU variants")
+SOFTWARE = ("megatron", "fsdp", "deepspeed")  # training stacks (planner/perf/stacks.py)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,11 +74,40 @@ class Parallelism:
                             strict_min=True, maximum=128)
     zero: int = field("zero", "int", "ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights", 1,
                       maximum=3)
+    shard_group: int | None = field("shard_group", "int",
+                                    "ZeRO/FSDP sharding group: states sharded over this many data-parallel ranks, "
+                                    "replicated across groups (hybrid sharding; default: all of them)", None,
+                                    strict_min=True, maximum=10_000_000)
     recompute: str | None = field("recompute", "choice", "Activation recomputation (default: the workload's)",
                                   None, choices=RECOMPUTE)
     sequence_parallel: bool = field("sequence_parallel", "bool",
                                     "Shard layer norms and dropout across the tensor group (Korthikanti et al.)",
                                     True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Published:
+    """A figure measured on a real run, with where it was published: the model's prediction is
+    compared with it (``validation/runs/``). Exactly one of the four figures."""
+
+    token_rate: float | None = field("token_rate", "quantity", "Measured tokens/s per accelerator", None,
+                                     dim="tokens_rate", strict_min=True, per_gpu=True)
+    step_time_s: float | None = field("step_time", "quantity", "Measured time of one training step", None,
+                                      dim="time", strict_min=True)
+    mfu: float | None = field("mfu", "number", "Measured model FLOPs utilisation", None, strict_min=True,
+                              maximum=1.0)
+    achieved_flops: float | None = field("achieved_flops", "quantity",
+                                         "Measured FLOP/s per accelerator, as the source counts them", None,
+                                         dim="flop_rate", strict_min=True, per_gpu=True)
+    source: str = field("source", "str", "Where it was published: paper or repository, year, table and row",
+                        MISSING)
+    url: str | None = field("url", "str", "Address of the source", None)
+    note: str | None = field("note", "str", "What the source leaves unstated and what was assumed", None)
+
+    FIGURES = ("token_rate", "step_time_s", "mfu", "achieved_flops")
+
+    def figures(self) -> dict:
+        return {k: getattr(self, k) for k in self.FIGURES if getattr(self, k) is not None}
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ CODES = {
     "context-does-not-divide": "error: a context-parallel size that does not divide the sequence length",
     "expert-without-experts": "error: expert parallelism for a dense model",
     "expert-does-not-divide": "error: an expert-parallel size that does not divide the experts and data x context",
+    "published-figure-count": "error: a published block with no measured figure or more than one",
+    "shard-group-does-not-divide": "error: a shard group that does not divide data x context",
 }
 
 
@@ -216,11 +218,12 @@ def check(ctx: CheckContext) -> list[Finding]:
     w, path = ctx.workload, ctx.path
     out: list[Finding] = []
     params = w.parameters is not None or w.model is not None
-    if params != (w.tokens is not None) and w.total_flops is None:
+    measured = w.published is not None and w.model is not None  # a measured step: its time needs no tokens
+    if params != (w.tokens is not None) and w.total_flops is None and not measured:
         missing = "tokens" if w.tokens is None else "parameters (or a model shape)"
         out.append(error("work-incomplete", path, f"'{missing}' too: model FLOPs are 6 x parameters x tokens",
                          "only one"))
-    elif not (params and w.tokens is not None) and w.total_flops is None and w.dataset is None:
+    elif not (params and w.tokens is not None) and w.total_flops is None and w.dataset is None and not measured:
         out.append(error("work-missing", path, "parameters and tokens, total_flops, or a dataset", "none of them"))
     rates = [k for k, v in (("mfu", w.mfu), ("achieved_flops", w.achieved_flops_per_gpu),
                             ("token_rate", w.tokens_per_s_per_gpu)) if v is not None and v != "predicted"]
@@ -246,6 +249,10 @@ def check(ctx: CheckContext) -> list[Finding]:
                            f"{w.name}: asks for {w.gpus:,} accelerators; {ctx.gpus_online:,} are online at {phase}"))
     if not lacking:
         out += _check_rates(ctx, gpus)
+    if w.published is not None and len(w.published.figures()) != 1:
+        found = ", ".join(w.published.figures()) or "none"
+        out.append(error("published-figure-count", path + ("published",),
+                         "exactly one of token_rate, step_time, mfu or achieved_flops", found))
     out += _check_shape(ctx)
     out += _check_layout(ctx, gpus)
     return out
@@ -370,6 +377,9 @@ def _check_layout(ctx: CheckContext, gpus: int) -> list[Finding]:
         out.append(error("expert-does-not-divide", where + ("expert",),
                          f"an expert-parallel size dividing the {m.experts} experts and data x context "
                          f"({data * par.context:,})", str(par.expert)))
+    if par.shard_group and data and (data * par.context) % par.shard_group:
+        out.append(error("shard-group-does-not-divide", where + ("shard_group",),
+                         f"a shard group dividing data x context ({data * par.context:,})", str(par.shard_group)))
     if ctx.gpus_per_node and par.tensor > ctx.gpus_per_node:
         out.append(warning("tensor-spans-nodes", where + ("tensor",),
                            f"{w.name}: tensor parallelism of {par.tensor} spans nodes of {ctx.gpus_per_node} "

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ..hardware import PRECISIONS
 from ..schema import MISSING, field
-from ..sections import RECOMPUTE, Dataset, ModelShape, Parallelism
+from ..sections import RECOMPUTE, SOFTWARE, Dataset, ModelShape, Parallelism, Published
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +49,16 @@ class TrainingWorkload:
     parallelism: Parallelism | str | None = field("parallelism", "object",
                                                   "Parallel layout, or 'auto' to search for the best", None,
                                                   item=Parallelism, keywords=("auto",))
+    software: str = field("software", "choice",
+                          "Training stack: megatron (Megatron-LM/NeMo), fsdp (PyTorch FSDP: Composer, TorchTitan), "
+                          "deepspeed (DeepSpeed ZeRO, Megatron-DeepSpeed): its overlap and kernels", "megatron",
+                          choices=SOFTWARE)
+    power_cap_w: float | None = field(
+        "power_cap", "quantity", "Power limit set on each accelerator (slows it below its rated power)", None,
+        dim="power", strict_min=True, per_gpu=True)
+    published: Published | None = field("published", "object",
+                                        "A measured figure of this run, with its source (validation)", None,
+                                        item=Published)
     power_per_gpu_w: float | None = field(
         "power_per_gpu", "quantity",
         "IT power charged per accelerator (default: the cluster's IT power under load / accelerators)",
