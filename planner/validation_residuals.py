@@ -7,7 +7,8 @@ Two separate steps, so the source of runs can change without touching the table'
    from the shared calibration runs (``calibration_records``), later from the validation suite;
 2. ``table(records)``: the JSON document ``intervals.py`` reads; ``write`` saves it.
 
-    python -m planner.validation_residuals CALIBRATION_YAML [--write planner/perf/residuals.json]
+    python -m planner.validation_residuals calibration-runs.yaml [--write [PATH]]
+    python -m planner.validation_residuals validation/runs/*.yaml [--write [PATH]]
 """
 
 from __future__ import annotations
@@ -61,6 +62,53 @@ def write(records: list[Record], path: Path = TABLE, generated_by: str = "") -> 
     write_text(path, dumps(table(records, generated_by)))
 
 
+# -- records from plan files with a ``published:`` block (validation/runs/*.yaml) ----------------
+def published_per_gpu(workload, result) -> float | None:
+    """A workload's published figure as tokens/s per accelerator: a token rate as given; a step
+    time as global batch x sequence / step / GPUs; an MFU or achieved FLOP/s as the predicted
+    rate scaled by published / predicted (the same FLOPs convention on both sides)."""
+    pub, pr = workload.published, result.predicted
+    if pub is None or pr is None:
+        return None
+    per_gpu = pr.tokens_per_s / pr.gpus_used
+    if pub.token_rate is not None:
+        return pub.token_rate
+    if pub.step_time_s is not None:
+        return pr.global_batch * workload.model.sequence_length / pub.step_time_s / pr.gpus_used
+    if pub.mfu is not None:
+        return per_gpu * pub.mfu / pr.mfu
+    if pub.achieved_flops is not None:
+        return per_gpu * pub.achieved_flops / pr.achieved_flops_per_gpu
+    return None
+
+
+def record_of(run_id: str, plan, source: str = "") -> Record | None:
+    """The record of a plan's first training workload that has both a published figure (or the
+    ``source`` and rate given by the caller, see ``calibration_records``) and a prediction."""
+    from .catalog import for_plan
+    from .evaluation import evaluate
+
+    r = evaluate(plan)
+    for w, result in zip(plan.workloads, r.workloads, strict=True):
+        pr = getattr(result, "predicted", None)
+        published = published_per_gpu(w, result) if getattr(w, "published", None) is not None else None
+        if pr is None or published is None:
+            continue
+        phase = next(p for p in r.phases if p.name == result.phase)
+        generation = for_plan(plan).accelerators[phase.machine.accelerator].generation or "unknown"
+        return Record(run_id, source or w.published.source, w.software, generation, result.gpus, published,
+                      pr.tokens_per_s / pr.gpus_used)
+    return None
+
+
+def plan_records(paths) -> list[Record]:
+    """A record per validation plan file (``validation/runs/*.yaml``), named by its file."""
+    from .planio import load
+
+    found = [record_of(Path(p).stem, load(p)) for p in sorted(paths)]
+    return [r for r in found if r is not None]
+
+
 # -- records from /work/shared/reference/calibration-runs.yaml ---------------------------------
 # Software stacks of the calibration sources: Korthikanti et al. and Nemotron-4 ran Megatron-LM
 # (NeMo); MosaicML's llm-foundry runs PyTorch FSDP (its notes: FULL_SHARD).
@@ -80,7 +128,8 @@ def _pick(table_: tuple, run_id: str, default=None):
 
 def calibration_plan(row: dict) -> dict:
     """A plan (as data, for planner.planio) of one calibration row: its nodes, fabric, shape,
-    batch and layout, training 1e9 tokens (the rate does not depend on the count)."""
+    batch, layout and stack, training 1e9 tokens (the rate does not depend on the count), its
+    published token rate as the ``published:`` block."""
     model = {**row["model"], "flash_attention": row.get("flash_attention", False),
              **_pick(SHAPE_EXTRAS, row["id"], {})}
     layout = {**row["layout"], "data": "auto"}
@@ -88,7 +137,10 @@ def calibration_plan(row: dict) -> dict:
                                                                     "count": row["gpus"] // 8}]}],
             "network": {"fabric": row["fabric"]},
             "workloads": [{"name": row["id"], "model": model, "tokens": 1e9, "global_batch": row["global_batch"],
-                           "precision": row["precision"], "parallelism": layout}]}
+                           "precision": row["precision"], "parallelism": layout,
+                           "software": _pick(SOFTWARE_BY_PREFIX, row["id"], "megatron"),
+                           "published": {"token_rate": f"{row['tokens_per_s_per_gpu']} tokens/s",
+                                         "source": row["source"]}}]}
     if row["system"] in DGX_A100_40GB:
         plan["catalog"] = {"systems": DGX_A100_40GB}
     return plan
@@ -98,34 +150,29 @@ def calibration_records(path: Path) -> list[Record]:
     """A record per calibration row: its published tokens/s per GPU against the prediction."""
     import yaml
 
-    from .catalog import builtin
-    from .evaluation import evaluate
     from .planio import loads
 
-    out = []
-    for row in yaml.safe_load(Path(path).read_text())["runs"]:
-        plan = loads(yaml.safe_dump(calibration_plan(row)))
-        w = evaluate(plan).workloads[0]
-        pr = w.predicted
-        system = (plan.catalog.systems[0] if plan.catalog.systems else builtin().systems[row["system"]])
-        generation = builtin().accelerators[system.accelerator].generation or "unknown"
-        out.append(Record(row["id"], row["source"], _pick(SOFTWARE_BY_PREFIX, row["id"], "megatron"), generation,
-                          row["gpus"], float(row["tokens_per_s_per_gpu"]), pr.tokens_per_s / pr.gpus_used))
-    return out
+    rows = yaml.safe_load(Path(path).read_text())["runs"]
+    found = [record_of(row["id"], loads(yaml.safe_dump(calibration_plan(row)), f"{path}:{row['id']}"))
+             for row in rows]
+    return [r for r in found if r is not None]
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m planner.validation_residuals", description=__doc__.split("\n")[0])
-    p.add_argument("calibration", help="calibration-runs.yaml (shared/reference)")
+    p.add_argument("runs", nargs="+", help="calibration-runs.yaml (shared/reference), or validation plan files "
+                   "(each with a training workload carrying a published: block)")
     p.add_argument("--write", metavar="PATH", nargs="?", const=str(TABLE), help="write the table (default: "
                    "planner/perf/residuals.json); without it, print the residuals")
     args = p.parse_args(argv)
-    records = calibration_records(Path(args.calibration))
+    yaml_table = len(args.runs) == 1 and Path(args.runs[0]).name == "calibration-runs.yaml"
+    records = calibration_records(Path(args.runs[0])) if yaml_table else plan_records(args.runs)
     for r in records:
         print(f"{r.id:<24} {r.software:<9} {r.generation:<8} {r.gpus:>5}  published {r.published_tokens_per_s:>9,.0f}"
               f"  predicted {r.predicted_tokens_per_s:>9,.0f}  ln ratio {r.log_ratio:+.3f}")
     if args.write:
-        write(records, Path(args.write), "python -m planner.validation_residuals calibration-runs.yaml --write")
+        given = "calibration-runs.yaml" if yaml_table else "validation/runs/*.yaml"
+        write(records, Path(args.write), f"python -m planner.validation_residuals {given} --write")
     return 0
 
 
