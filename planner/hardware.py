@@ -12,9 +12,9 @@ from .schema import MISSING, field
 
 PRECISIONS = ("fp64", "fp64_tensor", "fp32", "tf32", "bf16", "fp16", "fp8", "fp6", "fp4", "int8")
 COOLING_TYPES = ("air", "rear-door", "liquid", "immersion")
-# Accelerator architectures, oldest first: NVIDIA Volta, Ampere, Hopper, Blackwell; AMD CDNA 2-4.
-# The performance model's error bars (planner/perf/intervals.py) group validation runs by these.
-GENERATIONS = ("volta", "ampere", "hopper", "blackwell", "cdna2", "cdna3", "cdna4")
+
+
+GENERATIONS = ("volta", "ampere", "hopper", "blackwell", "cdna3", "cdna4")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,8 +38,8 @@ class Accelerator:
                                       "Model FLOPs utilisation used when a workload gives none", None,
                                       strict_min=True, maximum=1.0, ranged=True)
     generation: str | None = field("generation", "choice",
-                                   "Architecture generation (groups the validation runs behind the error bars)",
-                                   None, choices=GENERATIONS)
+                                   "Architecture generation: picks the performance model's matmul and memory "
+                                   "efficiency table (planner/perf/calibration.py)", None, choices=GENERATIONS)
     source: str = field("source", "str", "Where these figures were published", "")
 
     def dense(self, precision: str) -> float | None:

@@ -25,6 +25,9 @@ DEFAULT_STEP = 0.10
 UNCHANGED = 1e-12  # a relative change of the metric below this is no change
 
 
+STEP_NOTICE = 1e-3  # relative changes below this are not called a step (Effect.monotone)
+
+
 @dataclass(frozen=True)
 class Effect:
     path: str  # the input's key path (a plan field, or catalog.KIND.ID.FIELD)
@@ -41,7 +44,10 @@ class Effect:
     def monotone(self, base: float) -> bool:
         """False when lowering and raising the input both move the metric the same way (a step,
         such as nodes of 9 accelerators that a tensor group of 8 no longer fits): the elasticity
-        then understates the effect."""
+        then understates the effect. Changes both below 0.1% are too small to call either way (a
+        shallow optimum, such as the sequence length's trade of per-step costs against attention)."""
+        if base and max(abs(self.metric_low - base), abs(self.metric_high - base)) < STEP_NOTICE * abs(base):
+            return True
         return not (self.metric_low - base) * (self.metric_high - base) > 0
 
     def change(self, which: str, base: float) -> float:

@@ -13,13 +13,16 @@ import numpy as np
 
 from ..sections import counts
 from . import constants as C
+from .calibration import DEFAULT, Calibration
 from .failures import FailureResult, failures
 from .intervals import with_interval
 from .layouts import CANDIDATE_BUDGET, SearchSpace, fewer_replicas, layouts_of, search_space
+from .power import clock_scale
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s",
-              "pipeline_bubble_s", "pipeline_comm_s", "data_comm_exposed_s", "optimizer_s")
+              "shard_gather_exposed_s", "pipeline_bubble_s", "pipeline_comm_s", "data_comm_exposed_s",
+              "optimizer_s", "overhead_s")
 MEMORY_PARTS = ("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes")
 DEFAULT_BATCH_TOKENS = 4 * 2**20  # ~4M tokens per step, as Llama 2 and 3 (used when global_batch is absent)
 # Step times this close to the best are a tie, won by the layout using the fewest accelerators:
@@ -98,7 +101,7 @@ def shape_of(workload) -> Shape:
                  expert_parameters=c.expert_parameters * scale,
                  expert_matmul_fraction=c.expert_matmul_active / c.layer_matmul_active,
                  moe_layers=c.moe_layers, top_k=min(m.top_k, m.experts) if m.experts > 1 else 0,
-                 kv_width=c.kv_width, experts=m.experts)
+                 kv_width=c.kv_width, experts=m.experts, mlp_width=F)
 
 
 def batch_of(workload) -> int:
@@ -107,17 +110,23 @@ def batch_of(workload) -> int:
     return max(1, round(DEFAULT_BATCH_TOKENS / workload.model.sequence_length))
 
 
-def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int) -> Machine:
+def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int, workload=None) -> Machine:
     """What a run of ``gpus`` accelerators sees of its phase's machine description (computed
     once per phase in planner/model/machine.py): the most numerous system's node, links and
-    memory; the peak of its accelerator at the run's precision."""
+    memory; the peak of its accelerator at the run's precision; its generation; the run's
+    training stack and power cap (planner/perf/power.py)."""
     m = phase.machine
     acc = catalog.accelerators[m.accelerator]
+    cap = getattr(workload, "power_cap_w", None)
     return Machine(gpus=gpus, gpus_per_node=m.gpus_per_node, peak_flops=acc.peak_flops.get(precision, 0.0),
                    memory_bytes=m.memory_bytes, memory_bandwidth=m.memory_bandwidth_bytes_per_s,
                    scale_up_bandwidth=m.scale_up_bandwidth_bytes_per_s,
                    scale_out_bandwidth=m.scale_out_bandwidth_bytes_per_s,
-                   cross_pod_bandwidth=m.cross_pod_bandwidth_bytes_per_s, gpus_per_pod=m.gpus_per_pod)
+                   cross_pod_bandwidth=m.cross_pod_bandwidth_bytes_per_s, gpus_per_pod=m.gpus_per_pod,
+                   generation=acc.generation or "ampere", fp8=precision.startswith("fp8"),
+                   bf16_peak_flops=acc.peak_flops.get("bf16") or acc.peak_flops.get("fp16") or 0.0,
+                   clock_scale=clock_scale(cap, acc.tdp_w) if cap else 1.0,
+                   stack=getattr(workload, "software", "megatron"))
 
 
 def stated_layout(workload, shape: Shape, gpus: int) -> dict:
@@ -129,7 +138,8 @@ def stated_layout(workload, shape: Shape, gpus: int) -> dict:
             "microbatch": np.array([par.microbatch]), "interleave": np.array([par.interleave]),
             "zero": np.array([par.zero]), "recompute": np.array([RECOMPUTE_CODES[rc]]),
             "sequence_parallel": np.array([par.sequence_parallel and t > 1]),
-            "context": np.array([par.context]), "expert": np.array([par.expert])}
+            "context": np.array([par.context]), "expert": np.array([par.expert]),
+            "shard_group": np.array([par.shard_group or 0])}
 
 
 def experts_of(shape: Shape, layouts: dict) -> np.ndarray:
@@ -142,10 +152,11 @@ def experts_of(shape: Shape, layouts: dict) -> np.ndarray:
     return np.ones_like(layouts["data"])
 
 
-def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict) -> dict:
+def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict, cal: Calibration = DEFAULT) -> dict:
     return evaluate(shape, batch, machine, layouts["tensor"], layouts["pipeline"], layouts["data"],
                     layouts["microbatch"], layouts["interleave"], layouts["zero"], layouts["recompute"],
-                    layouts["sequence_parallel"], layouts.get("context", 1), experts_of(shape, layouts))
+                    layouts["sequence_parallel"], layouts.get("context", 1), experts_of(shape, layouts),
+                    layouts.get("shard_group"), cal=cal)
 
 
 def rank(parts: dict, tolerance: float = STEP_TOLERANCE) -> np.ndarray:
@@ -274,7 +285,7 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
         return None
     shape = shape_of(workload)
     batch = batch_of(workload)
-    machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
+    machine = machine_of(plan, catalog, index, phase, workload.precision, gpus, workload)
     if workload.parallelism == "auto" or workload.parallelism is None:
         layouts, parts, space = best_rows(shape, batch, machine)
         if len(parts["step_time_s"]) == 0:
@@ -350,7 +361,7 @@ def ranked_table(plan, catalog, workload, index: int, phase, gpus: int, top: int
     layout, step parts, memory and why it wins or loses (its dominant overhead)."""
     shape = shape_of(workload)
     batch = batch_of(workload)
-    machine = machine_of(plan, catalog, index, phase, workload.precision, gpus)
+    machine = machine_of(plan, catalog, index, phase, workload.precision, gpus, workload)
     if top <= KEPT_ROWS:
         layouts, parts, space = best_rows(shape, batch, machine)
         order = np.arange(len(parts["step_time_s"]))

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import constants as C
+from .calibration import DEFAULT, Calibration
 
 RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
 RECOMPUTE_NAMES = {v: k for k, v in RECOMPUTE_CODES.items()}
@@ -66,6 +67,7 @@ class Shape:
     top_k: int = 0
     kv_width: float = 0.0  # kv_heads x head_dim; 0: h
     experts: int = 1  # routed experts per MoE layer
+    mlp_width: float = 0.0  # MLP width a token meets per layer (mean); 0: 4 h
 
     @property
     def active(self) -> float:
@@ -91,6 +93,11 @@ class Machine:
     scale_out_bandwidth: float  # per direction, node to fabric, among the accelerators of a pod
     cross_pod_bandwidth: float = 0.0  # per direction across the top tier, after oversubscription
     gpus_per_pod: int = 0  # accelerators below one switch under the top tier (0: the whole fabric)
+    generation: str = "ampere"  # planner/perf/calibration.py GENERATIONS
+    fp8: bool = False  # the run's precision is fp8: its linear layers run at peak_flops, the rest at bf16_peak
+    bf16_peak_flops: float = 0.0  # dense 16-bit peak (0: peak_flops)
+    clock_scale: float = 1.0  # compute speed left under a power cap (planner/perf/power.py)
+    stack: str = "megatron"  # the training software that runs on it (calibration.STACKS)
 
 
 def model_flops_per_step(shape: Shape, batch: int) -> float:
@@ -99,58 +106,81 @@ def model_flops_per_step(shape: Shape, batch: int) -> float:
     return 72 * B * s * l * h**2 * (1 + s / (6 * h) + V / (12 * l * h))
 
 
-def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp, c=1, e=1) -> dict:
+def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp, c=1, e=1, g=None,
+             cal: Calibration = DEFAULT) -> dict:
     """Named parts of the step time (s) and memory (bytes) for arrays of layouts; ``c`` is the
-    context-parallel size, ``e`` the expert-parallel size (1: neither)."""
+    context-parallel size, ``e`` the expert-parallel size (1: neither), ``g`` the ZeRO/FSDP
+    sharding group (None or 0: every data-parallel rank) and ``cal`` the calibrated figures
+    (the machine names its generation and the training stack that runs on it)."""
     t, p, d, m, v, z, rc, c, e = (np.asarray(x, dtype=float) for x in (t, p, d, m, v, z, rc, c, e))
     sp = np.asarray(sp, dtype=bool)
+    gen, st = cal.generation(machine.generation), cal.stack(machine.stack)
     L, h, a, s, V = (float(x) for x in (shape.layers, shape.hidden, shape.heads, shape.sequence, shape.vocabulary))
     P = float(shape.parameters)
     W = float(shape.layer_matmul_params or 12 * h**2)  # 24 h^2 forward FLOPs per token = 2 x 12 h^2 weights
     A = float(shape.attention_width or h)
     K = float(shape.kv_width or h)
+    F = float(shape.mlp_width or 4 * h)
     act = float(shape.activation_bytes or 34 * h)  # Korthikanti et al.: 34 s b h per layer
     P_exp = float(shape.expert_parameters)
-    peak, hbm = machine.peak_flops, machine.memory_bandwidth
-    up = machine.scale_up_bandwidth * C.COLLECTIVE_EFFICIENCY
-    out = machine.scale_out_bandwidth * C.COLLECTIVE_EFFICIENCY
+    hbm = machine.memory_bandwidth * gen.memory_efficiency
+    up = machine.scale_up_bandwidth * cal.nvlink_efficiency
+    out = machine.scale_out_bandwidth * cal.fabric_efficiency
     micro = batch / (d * m)  # microbatches per step
     sl = s / c  # tokens of each sequence on one accelerator (context parallelism splits them)
 
     # -- compute of one microbatch on one pipeline stage ------------------------------------
     layers_per_stage = np.ceil(L / p)  # the slowest stage when the layers do not divide evenly
     # each of the sl local queries attends to all s keys (ring attention, Liu et al. 2023)
-    fwd_layer = (2 * m * sl * W + 4 * m * sl * s * A) / t
+    linear_fwd = 2 * m * sl * W / t
+    score_fwd = 4 * m * sl * s * A / t
+    fwd_layer = linear_fwd + score_fwd
     passes = np.where(rc == 2, 4.0, 3.0)
     if shape.flash_attention:
         # FlashAttention recomputes the attention scores in the backward pass and never writes
         # the s x s matrices: selective recomputation has nothing left to recompute.
-        hw_layer = fwd_layer * passes + 2 * m * sl * s * A / t
+        score_layer = score_fwd * passes + score_fwd / 2
         score_bytes = 0.0
     else:
-        hw_layer = fwd_layer * passes + np.where(rc == 1, 4 * m * sl * s * A / t, 0.0)
+        score_layer = score_fwd * passes + np.where(rc == 1, score_fwd, 0.0)
         score_bytes = 5 * a * s / (h * t)  # Korthikanti's softmax, dropout and mask bytes per m s h
+    hw_layer = linear_fwd * passes + score_layer
     width = h / t
-    efficiency = C.GEMM_EFFICIENCY_MAX * width / (width + C.GEMM_HALF_WIDTH)
+    peak16 = (machine.bf16_peak_flops or machine.peak_flops) * machine.clock_scale
+    eff16 = gen.gemm_max * width / (width + gen.gemm_half_width)
+    if machine.fp8 and gen.fp8_gemm:
+        # FP8 (TransformerEngine recipes): only the linear layers' matmuls run at the FP8 rate, at
+        # the measured FP8 efficiency (it needs wider matrices to saturate); attention scores and
+        # the output layer stay in 16-bit.
+        linear_rate = machine.peak_flops * machine.clock_scale * gen.gemm_max * gen.fp8_gemm \
+            * width / (width + 2 * gen.gemm_half_width)
+    else:
+        linear_rate = (machine.peak_flops * machine.clock_scale if not machine.fp8 else peak16) * eff16
     # Routed experts wait for the busiest expert: their share of the matmuls runs longer.
     imbalance = 1 + C.MOE_IMBALANCE * shape.expert_matmul_fraction
     logits = 6 * m * sl * h * V / t  # forward and backward of the output layer, on the last stage
-    matmul = (layers_per_stage * hw_layer * imbalance + logits) / (peak * efficiency)
+    matmul = (layers_per_stage * (linear_fwd * passes * imbalance / linear_rate + score_layer / (peak16 * eff16))
+              + logits / (peak16 * eff16))
 
     # activation bytes per layer (Korthikanti et al. table 2: m s h (34 + 5 a s / h) unsharded)
     # (10 h of it, layer-norm inputs, dropout masks and the inputs of the first matmuls, stays
     # whole without sequence parallelism)
     act_tp = np.where(sp, m * sl * (act / t + h * score_bytes),
                       m * sl * (10 * h + (act - 10 * h) / t + h * score_bytes))
-    memory_bound = layers_per_stage * act_tp * C.MEMORY_PASSES * passes / hbm
+    # FP8 casts: each linear layer's input is read in 16-bit and written in 8-bit (amax + scale +
+    # cast) in every pass: QKV and FC1 see h, the output projection A, FC2 the MLP width.
+    cast_bytes = np.where(machine.fp8, m * sl * 3 * (2 * h + A + F) / np.where(sp, t, 1.0), 0.0)
+    memory_bound = layers_per_stage * (act_tp * st.memory_passes + cast_bytes) * passes / hbm
 
     allreduces = np.where(rc == 2, 6.0, 4.0)  # 2 per forward, 2 per backward (+2 recomputed)
     tp_bytes = m * sl * h * 2
-    across = (machine.cross_pod_bandwidth or machine.scale_out_bandwidth) * C.COLLECTIVE_EFFICIENCY
+    across = (machine.cross_pod_bandwidth or machine.scale_out_bandwidth) * cal.fabric_efficiency
     pod = machine.gpus_per_pod or machine.gpus
     in_node = (t <= machine.gpus_per_node) & (machine.gpus_per_node % t == 0)
     tp_bw = np.where(in_node, up, np.where(t > pod, across, out))
-    tensor_comm = np.where(t > 1, layers_per_stage * allreduces * 2 * (t - 1) / t * tp_bytes / tp_bw, 0.0)
+    tp_lat = np.where(in_node, cal.nvlink_latency_s, cal.fabric_latency_s)
+    tensor_comm = np.where(t > 1, layers_per_stage * allreduces
+                           * (2 * (t - 1) / t * tp_bytes / tp_bw + 2 * (t - 1) * tp_lat), 0.0)
 
     # Context parallelism: each layer passes its K and V blocks around the ring of c ranks, once
     # forward and twice backward (Liu et al. 2023, ring attention; Megatron-Core's context
@@ -158,7 +188,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     cp_bw = np.where(t * c <= machine.gpus_per_node, up, out)
     cp_bytes = (c - 1) * 2 * m * sl * K * 2 / t
     cp_comm = layers_per_stage * passes * cp_bytes / cp_bw  # forward, 2 x backward (+ recomputed forward)
-    attention_s = layers_per_stage * (passes * 4 * m * sl * s * A / t) / (peak * efficiency)
+    attention_s = layers_per_stage * score_layer / (peak16 * eff16)
     context_comm = np.where(c > 1, np.maximum(0.0, cp_comm - attention_s), 0.0)
 
     # Expert parallelism: two all-to-alls (dispatch, combine) per MoE layer forward, two more
@@ -172,51 +202,94 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     all_to_alls = np.where(rc == 2, 6.0, 4.0)
     expert_comm = np.where(e > 1, moe_stage * all_to_alls * a2a_bytes / ep_bw, 0.0)
 
-    p2p_bytes = m * sl * h * 2 / np.where(sp, t, 1.0)
+    # Stage-to-stage sends: Megatron splits each send over the tensor group and gathers it over
+    # NVLink on the far side (scatter/gather, Narayanan et al. SC21 section 4.1).
+    p2p_bytes = m * sl * h * 2 / t
     p2p_bw = np.where(t * p <= machine.gpus_per_node, up, out)
-    pipeline_comm = np.where(p > 1, 2 * v * p2p_bytes / p2p_bw, 0.0)
+    pipeline_comm = np.where(p > 1, 2 * v * (p2p_bytes / p2p_bw + cal.fabric_latency_s), 0.0)
 
-    per_micro = matmul + memory_bound + tensor_comm + context_comm + expert_comm
-    bubble = (p - 1) / v * per_micro
-    compute = micro * (matmul + memory_bound)
-    step_pipeline = (micro + (p - 1) / v) * (per_micro + pipeline_comm)
-
-    # -- data parallelism -------------------------------------------------------------------
+    # -- data parallelism and ZeRO -----------------------------------------------------------
     # Dense weights are replicated over d x c ranks (context-parallel ranks hold the same
     # weights); routed experts are spread over e of them (and over the tensor group), so each
-    # expert has d x c / e replicas.
+    # expert has d x c / e replicas. ZeRO shards states over the shard group g of them
+    # (hybrid sharding: replicated across the d x c / g groups).
     share = layers_per_stage / L
     dense_local = (P - P_exp) * share / t
     expert_local = P_exp * share / (t * e)
     n_dense, n_expert = d * c, np.maximum(1.0, d * c / e)
-    # Hierarchical all-reduce: replicas in a node over the scale-up links, then replicas in a
-    # pod over the fabric at full bandwidth, then across pods through the oversubscribed top
-    # tier, each step on the share of the gradients left by the one before.
-    volume = np.where(z == 3, 3.0, 2.0)  # ZeRO-3 gathers weights again in the backward pass
+    g = n_dense if g is None else np.where(np.asarray(g, dtype=float) > 0, np.asarray(g, dtype=float), n_dense)
+    g = np.minimum(g, n_dense)
+    g_expert = np.maximum(1.0, np.minimum(n_expert, g / e))
 
-    def ring(n, share_bytes, bw):
-        return volume * (n - 1) / n * share_bytes / bw
-
-    def all_reduce(n, grad_bytes, group):
+    def placed(n, group):
+        """Ranks of a collective of n over accelerators ``group`` apart: in one node, in one pod."""
         d_node = np.maximum(1.0, np.minimum(n, np.floor(machine.gpus_per_node / group)))
         d_pod = np.maximum(d_node, np.minimum(n, np.floor(pod / group)))
-        return np.where(n > 1, ring(d_node, grad_bytes, up) + ring(d_pod / d_node, grad_bytes / d_node, out)
-                        + ring(n / d_pod, grad_bytes / d_pod, across), 0.0)
+        return d_node, d_pod
 
-    dp_time = (all_reduce(n_dense, dense_local * C.BYTES_GRADIENTS, t * p)
-               + all_reduce(n_expert, expert_local * C.BYTES_GRADIENTS, t * p * e))
-    overlap = per_micro * 2.0 / passes  # the last microbatch's backward pass hides part of it
+    def all_reduce(n, grad_bytes, group):
+        """Hierarchical ring all-reduce: replicas in a node over the scale-up links, then in a pod
+        over the fabric at full bandwidth, then across pods through the oversubscribed top tier,
+        each on the share left by the one before; each bucket pays every ring's latency."""
+        d_node, d_pod = placed(n, group)
+        bw = 2 * ((d_node - 1) / d_node * grad_bytes / up + (d_pod / d_node - 1) / (d_pod / d_node)
+                  * grad_bytes / d_node / out + (n / d_pod - 1) / (n / d_pod) * grad_bytes / d_pod / across)
+        buckets = np.maximum(1.0, np.ceil(grad_bytes / cal.dp_bucket_bytes))
+        latency = buckets * 2 * ((d_node - 1) * cal.nvlink_latency_s + (n / d_node - 1) * cal.fabric_latency_s)
+        return np.where(n > 1, bw + latency, 0.0)
+
+    def gather(n, nbytes, group, count):
+        """``count`` ring all-gathers (or reduce-scatters) of ``nbytes`` each over n ranks: at
+        the slowest link they cross, paying n - 1 ring steps of latency each."""
+        d_node, d_pod = placed(n, group)
+        bw = np.where(n <= d_node, up, np.where(n <= d_pod, out, across))
+        lat = np.where(n <= d_node, cal.nvlink_latency_s, cal.fabric_latency_s)
+        return np.where(n > 1, count * ((n - 1) / n * nbytes / bw + (n - 1) * lat), 0.0)
+
+    zero3 = z == 3
+    replicas, replicas_e = n_dense / g, n_expert / g_expert
+    # gradients all-reduced once per step: over every replica, or (ZeRO-3) the shard's over the
+    # replicas of the shard group
+    dp_time = np.where(zero3,
+                       all_reduce(replicas, dense_local * C.BYTES_GRADIENTS / g, t * p * g)
+                       + all_reduce(replicas_e, expert_local * C.BYTES_GRADIENTS / g_expert, t * p * e * g_expert),
+                       all_reduce(n_dense, dense_local * C.BYTES_GRADIENTS, t * p)
+                       + all_reduce(n_expert, expert_local * C.BYTES_GRADIENTS, t * p * e))
+    # ZeRO-3 / FSDP: every microbatch gathers each layer's weights for the forward pass and again
+    # for the backward pass and reduce-scatters its gradients (Rajbhandari et al. 2020; FSDP,
+    # Zhao et al. 2023): 3 collectives per layer, prefetched one layer ahead, so compute hides
+    # up to gather_overlap of their time; the rest is exposed, which is what sinks small
+    # per-accelerator batches.
+    per_layer_bytes = (dense_local * 2) / layers_per_stage
+    per_layer_expert = (expert_local * 2) / layers_per_stage
+    gathers = np.where(zero3, gather(g, per_layer_bytes, t * p, 3 * layers_per_stage)
+                       + np.where(P_exp > 0, gather(g_expert, per_layer_expert, t * p * e, 3 * layers_per_stage),
+                                  0.0), 0.0)
+    compute_micro = matmul + memory_bound
+    gather_exposed = np.maximum(0.0, gathers - st.gather_overlap * compute_micro)
+
+    per_micro = matmul + memory_bound + tensor_comm + context_comm + expert_comm + gather_exposed
+    bubble = (p - 1) / v * per_micro
+    compute = micro * (matmul + memory_bound)
+    step_pipeline = (micro + (p - 1) / v) * (per_micro + pipeline_comm)
+
+    overlap = st.dp_overlap * per_micro * 2.0 / passes  # the last microbatch's backward pass hides part of it
     dp_exposed = np.maximum(0.0, dp_time - overlap)
-    sharded = dense_local / np.where(z >= 1, n_dense, 1.0) + expert_local / np.where(z >= 1, n_expert, 1.0)
+    shard = np.where(z >= 1, g, 1.0)
+    shard_e = np.where(z >= 1, g_expert, 1.0)
+    sharded = dense_local / shard + expert_local / shard_e
     optimizer = sharded * C.OPTIMIZER_STEP_BYTES / hbm
 
-    step = step_pipeline + dp_exposed + optimizer
+    step = step_pipeline + dp_exposed + optimizer + st.step_overhead_s
 
     # -- memory per accelerator ---------------------------------------------------------------
     def per_gpu(stage):
-        return dense_local / np.where(z >= stage, n_dense, 1.0) + expert_local / np.where(z >= stage, n_expert, 1.0)
+        return dense_local / np.where(z >= stage, g, 1.0) + expert_local / np.where(z >= stage, g_expert, 1.0)
 
-    weights = per_gpu(3) * C.BYTES_WEIGHTS
+    # ZeRO-3 holds the gathered weights of the layer it runs and the one it prefetches
+    weights = per_gpu(3) * C.BYTES_WEIGHTS + np.where(zero3, 2 * (per_layer_bytes + per_layer_expert), 0.0)
+    if machine.fp8:  # TransformerEngine keeps an 8-bit copy of the matmul weights beside the 16-bit ones
+        weights = weights + per_gpu(3) * 1.0
     gradients = per_gpu(2) * C.BYTES_GRADIENTS
     optimizer_states = sharded * C.BYTES_OPTIMIZER
     per_layer = np.select([rc == 2, rc == 1],
@@ -241,9 +314,12 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
         "expert_comm_s": micro * expert_comm,
         "pipeline_bubble_s": bubble,
         "pipeline_comm_s": (micro + (p - 1) / v) * pipeline_comm,
+        "shard_gather_s": micro * gathers,
+        "shard_gather_exposed_s": micro * gather_exposed,
         "data_comm_s": dp_time,
         "data_comm_exposed_s": dp_exposed,
         "optimizer_s": optimizer,
+        "overhead_s": np.full_like(step, st.step_overhead_s),
         "microbatches": micro,
         "tokens_per_s": tokens / step,
         "hardware_flops": hw_flops,

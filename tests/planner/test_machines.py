@@ -9,6 +9,7 @@ from planner.errors import PlanError
 from planner.perf import constants as C
 from planner.perf.layouts import search_space
 from planner.perf.predict import machine_of
+from planner.perf.calibration import DEFAULT
 from planner.perf.step import Shape, evaluate
 
 CAT = catalog.builtin()
@@ -64,10 +65,16 @@ def _tensor_comm(machine, t):
     return r["tensor_comm_s"][0]
 
 
-def _expected(t, bandwidth, batch=576, d=None):
-    # SC21 ring all-reduce: 4 per layer (no recompute), 2 (t-1)/t x m s h x 2 bytes, per microbatch
+def _expected(t, bandwidth, batch=576, d=None, latency=None):
+    # SC21 ring all-reduce: 4 per layer (no recompute), 2 (t-1)/t x m s h x 2 bytes, per microbatch,
+    # plus 2 (t-1) ring steps of latency each (NVLink's within the domain, the fabric's beyond)
+    cal = DEFAULT
+    in_domain = bandwidth > 100e9
+    eff = cal.nvlink_efficiency if in_domain else cal.fabric_efficiency
+    latency = latency if latency is not None else (cal.nvlink_latency_s if in_domain else cal.fabric_latency_s)
     micro = batch / (batch // t)
-    per = SHAPE.layers * 4 * 2 * (t - 1) / t * SHAPE.sequence * SHAPE.hidden * 2 / (bandwidth * C.COLLECTIVE_EFFICIENCY)
+    per = SHAPE.layers * 4 * (2 * (t - 1) / t * SHAPE.sequence * SHAPE.hidden * 2 / (bandwidth * eff)
+                              + 2 * (t - 1) * latency)
     return micro * per
 
 
@@ -107,9 +114,14 @@ def test_tensor_72_on_nvl72_needs_no_warning_but_16_on_dgx_does():
     dgx_tp = dgx.workloads[0].predicted.step_parts["tensor_comm_s"]
     # per microbatch (576 sequences over 576 / t replicas: t microbatches each), the ring's
     # (t-1)/t of the bytes over 50 GB/s of InfiniBand against 900 GB/s of NVLink: 17 times longer
-    ratio = (15 / 16 / 50e9) / (71 / 72 / 0.9e12)
-    assert (dgx_tp / 16) / (nvl_tp / 72) == pytest.approx(ratio)
-    assert ratio == pytest.approx(17.1, abs=0.05)
+    # on bandwidth; the 72-rank ring pays 142 steps of NVLink latency per all-reduce, the
+    # 16-rank one 30 of the fabric's
+    mb = 4096 * 9216 * 2  # m s h bytes
+    dgx_one = 2 * 15 / 16 * mb / (50e9 * DEFAULT.fabric_efficiency) + 30 * DEFAULT.fabric_latency_s
+    nvl_one = 2 * 71 / 72 * mb / (0.9e12 * DEFAULT.nvlink_efficiency) + 142 * DEFAULT.nvlink_latency_s
+    assert (dgx_tp / 16) / (nvl_tp / 72) == pytest.approx(dgx_one / nvl_one)
+    assert (15 / 16 / 50e9) / (71 / 72 / 0.9e12) == pytest.approx(17.1, abs=0.05)
+    assert dgx_one / nvl_one > 8
 
 
 # -- rack-scale systems ---------------------------------------------------------------------------

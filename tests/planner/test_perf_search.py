@@ -25,11 +25,12 @@ from planner.perf.layouts import (
     search_space,
 )
 from planner.perf.predict import STEP_TOLERANCE, rank, search
+from planner.perf.calibration import DEFAULT
 from planner.perf.step import Machine, Shape, evaluate, parameters_of
 from planner.validate import all_codes
 
 H100 = dict(peak_flops=989e12, memory_bytes=80e9, memory_bandwidth=3350e9, scale_up_bandwidth=450e9,
-            scale_out_bandwidth=50e9)
+            scale_out_bandwidth=50e9, generation="hopper")
 
 
 @given(st.integers(1, 200_000))
@@ -111,9 +112,9 @@ def test_a_720720_gpu_node_is_cut_to_the_budget_and_says_so():
     layouts, parts, order, space = search(WIDE, 720_720, machine)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert space.possible == 18_139_162 and space.considered == len(order) == 165_122 <= CANDIDATE_BUDGET
+    assert space.possible == 18_129_296 and space.considered == len(order) == 155_256 <= CANDIDATE_BUDGET
     assert space.truncated
-    assert space.note == ("search cut to 165,122 of 18,139,162 candidate layouts (0.91%) to stay within 200,000: "
+    assert space.note == ("search cut to 155,256 of 18,129,296 candidate layouts (0.86%) to stay within 200,000: "
                           "pipeline sizes that are powers of two or divide the 10,000 layers")
     assert peak < 200e6  # bounded by the budget (~0.5 kB a candidate), not by the 18 million
     p = layouts["pipeline"]
@@ -148,12 +149,12 @@ workloads:
 """)
     assert main(["layout", str(path), "--top", "2"]) == 0
     out = capsys.readouterr().out
-    assert "w: 165,122 layouts searched in" in out
-    assert "Note: search cut to 165,122 of 18,139,162 candidate layouts (0.91%) to stay within 200,000" in out
+    assert "w: 155,256 layouts searched in" in out
+    assert "Note: search cut to 155,256 of 18,129,296 candidate layouts (0.86%) to stay within 200,000" in out
     assert "within 1% of the best step time, the fewest accelerators first" in out
     pr = planner.evaluate(planner.load(path)).workloads[0].predicted
-    assert pr.search_truncated and pr.searched == 165_122 and pr.candidates_possible == 18_139_162
-    assert pr.search_note.startswith("search cut to 165,122")
+    assert pr.search_truncated and pr.searched == 155_256 and pr.candidates_possible == 18_129_296
+    assert pr.search_note.startswith("search cut to 155,256")
 
 
 def test_tie_goes_to_fewer_accelerators():
@@ -188,7 +189,9 @@ def test_a_million_gpus_are_not_used_for_nothing():
     assert pr.step_time_s <= best * (1 + STEP_TOLERANCE)
     assert not np.any(fits & (used < pr.gpus_used) & (step <= best * (1 + STEP_TOLERANCE)))
     assert pr.gpus_used == int(used[order[0]]) < 1_000_000
-    assert pr.step_time_s < 1.64
+    # 1.69 s with Hopper's calibration (collective latencies, H100's matmul efficiency); the
+    # issue's layout on 999,424 GPUs took 2.58 s
+    assert pr.step_time_s < 1.75
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -217,8 +220,12 @@ def test_tensor_groups_across_nodes_use_the_fabric():
     def tensor_comm(t):
         return evaluate(gpt3, 1536, machine, [t], [8], [16], [1], [1], [1], [2], [True])["tensor_comm_s"][0]
 
-    def expected(t, bandwidth):  # 96 microbatches x 12 layers x 6 all-reduces x ring 2 (t-1)/t x 2 m s h bytes
-        return 96 * 12 * 6 * 2 * (t - 1) / t * 2 * 2048 * 12288 / (bandwidth * C.COLLECTIVE_EFFICIENCY)
+    def expected(t, bandwidth):  # 96 microbatches x 12 layers x 6 all-reduces x (ring 2 (t-1)/t x 2 m s h bytes
+        # + 2 (t-1) ring steps of latency: NVLink's in a node, the fabric's beyond)
+        nvlink = bandwidth == 300e9
+        eff = DEFAULT.nvlink_efficiency if nvlink else DEFAULT.fabric_efficiency
+        lat = DEFAULT.nvlink_latency_s if nvlink else DEFAULT.fabric_latency_s
+        return 96 * 12 * 6 * (2 * (t - 1) / t * 2 * 2048 * 12288 / (bandwidth * eff) + 2 * (t - 1) * lat)
 
     assert tensor_comm(8) == pytest.approx(expected(8, 300e9), rel=1e-12)
     assert tensor_comm(16) == pytest.approx(expected(16, 25e9), rel=1e-12)

@@ -4,6 +4,7 @@ counts derived from published shapes match the published totals (planner.section
 import pytest
 
 import planner
+from planner.sections import counts
 from planner.perf.step import parameters_of
 from planner.sections import ModelShape, counts
 from planner.summary import as_table
@@ -83,10 +84,15 @@ def test_a_mixture_of_experts_counts_active_parameters_for_its_work_and_mfu():
     data = r.to_dict()["workloads"][0]
     assert data["model_parameters"] == w.model_parameters and data["active_parameters"] == w.active_parameters
     assert "46.70 B (12.88 B active per token)" in as_table(r)
-    # the weights of every expert are in memory, not only the active ones
+    # the weights of every expert are in memory, not only the active ones: each accelerator holds
+    # its tensor x pipeline share of the dense weights and 1/expert of the routed experts' (bf16)
     lay = w.predicted.layout
-    shards = lay.tensor * lay.pipeline * (lay.data if lay.zero == 3 else 1)
-    assert w.predicted.memory_parts["weights_bytes"] * shards == pytest.approx(2 * w.model_parameters, rel=0.05)
+    assert lay.zero < 3
+    experts = counts(planner.loads(MOE_PLAN).workloads[0].model).expert_parameters
+    dense = w.model_parameters - experts
+    expected = 2 * (dense + experts / lay.expert) / (lay.tensor * lay.pipeline)
+    assert w.predicted.memory_parts["weights_bytes"] == pytest.approx(expected, rel=0.02)
+    assert experts / w.model_parameters == pytest.approx(0.964, abs=0.005)  # 45.1 B of 46.7 B are experts
 
 
 def test_stated_parameters_beside_a_gqa_shape_are_checked_against_its_count():

@@ -72,6 +72,8 @@ CASES = [
     (("workloads", 0), "gpus", "4096", ("workloads", 0, "gpus"), 4096),
     (("workloads", 0), "phase", "Phase 1", ("workloads", 0, "phase"), "Phase 1"),
     (("workloads", 0), "power_per_gpu_w", "500 W", ("workloads", 0, "power_per_gpu_w"), 500.0),
+    (("workloads", 0), "software", "fsdp", ("workloads", 0, "software"), "fsdp"),
+    (("workloads", 0), "power_cap_w", "500 W", ("workloads", 0, "power_cap_w"), 500.0),
     (("workloads", 0), "failure_rate", "2e-5", ("workloads", 0, "failure_rate"), 2e-5),
     (("workloads", 0), "flops_per_byte", "10", ("workloads", 0, "flops_per_byte"), 10.0),
     (("workloads", 2), "dataset.size_bytes", "2 EB", ("workloads", 2, "dataset", "size_bytes"), 2e18),

@@ -1,0 +1,116 @@
+"""The performance model's calibrated figures, in one place: one row per accelerator
+generation (matmul and memory-bound efficiency), one per training stack (kernels, overlap), and
+the collective costs. Each value says where it comes from: a measurement (benchmarks/), a
+published figure, or the fit over the validation suite (``python -m planner.validation --fit``,
+which prints the values below; validation/runs/ holds the published runs it fits to).
+
+The step model (planner/perf/step.py) reads these through a ``Calibration``: the validation
+suite refits it without one source at a time (leave-one-source-out) without touching globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How an accelerator generation runs a transformer's kernels."""
+
+    gemm_max: float  # fraction of dense bf16 peak that large matmuls sustain inside a training step
+    gemm_half_width: float  # matmul width (hidden / tensor) at which that efficiency halves
+    fp8_gemm: float  # fp8 matmul efficiency (of fp8 peak) relative to bf16's (of bf16 peak), large widths
+    memory_efficiency: float  # memory-bound kernels' bandwidth relative to the A100 calibration
+    source: str
+
+
+@dataclass(frozen=True)
+class Stack:
+    """What a training stack (``software:``) does with the same model and layout."""
+
+    memory_passes: float  # HBM bytes moved by the non-matmul ops per activation byte (fusion)
+    dp_overlap: float  # share of the last microbatch's backward pass that hides gradient reduction
+    gather_overlap: float  # share of each microbatch's compute that hides ZeRO-3/FSDP gathers
+    step_overhead_s: float  # fixed time per step outside the model (launch, logging, data loader)
+    source: str
+
+
+@dataclass(frozen=True)
+class Calibration:
+    generations: dict = field(default_factory=dict)
+    stacks: dict = field(default_factory=dict)
+    # achieved bus bandwidth of NCCL collectives as a fraction of the link rate
+    nvlink_efficiency: float = 0.78
+    fabric_efficiency: float = 0.78
+    # per-step latency of a ring collective (s per ring step): NCCL's base plus per-hop latency
+    nvlink_latency_s: float = 1e-6
+    fabric_latency_s: float = 6e-6
+    dp_bucket_bytes: float = 80e6  # gradient bytes per data-parallel all-reduce (Megatron-Core: 40M params)
+
+    def generation(self, name: str) -> Generation:
+        return self.generations.get(name) or self.generations["ampere"]
+
+    def stack(self, name: str) -> Stack:
+        return self.stacks.get(name) or self.stacks["megatron"]
+
+    def set(self, path: tuple, value: float) -> Calibration:
+        """A copy with one value changed: ("generations", "hopper", "gemm_max"), ("stacks",
+        "fsdp", "dp_overlap") or ("fabric_latency_s",)."""
+        if len(path) == 1:
+            return replace(self, **{path[0]: value})  # type: ignore[arg-type]
+        table, row, name = path
+        rows = dict(getattr(self, table))
+        rows[row] = replace(rows[row], **{name: value})
+        return replace(self, **{table: rows})  # type: ignore[arg-type]
+
+    def get(self, path: tuple) -> float:
+        if len(path) == 1:
+            return getattr(self, path[0])
+        table, row, name = path
+        return getattr(getattr(self, table)[row], name)
+
+
+_MEASURED_H200 = ("measured on one H200 (benchmarks/gpu_calibration.py, benchmarks/results/h200-2026-11-28.json): "
+                  "bf16 GEMMs of 16,384 tokens reach 0.62 of peak at width 1,024, 0.75 at 2,048 and 0.69-0.80 "
+                  "beyond; fp8 0.49, 0.63 and 0.62-0.70 of fp8 peak")
+
+GENERATIONS = {
+    "ampere": Generation(
+        0.72, 96.0, 0.0, 1.0,
+        "Megatron-LM SC21 Table 1 on A100 (the model's first calibration: every row within 15%); cuBLAS reaches "
+        "~80% of 312 TF on large isolated GEMMs (NVIDIA A100 whitepaper)"),
+    "volta": Generation(
+        0.72, 48.0, 0.0, 1.0,
+        "assumption: Ampere's efficiency; half width scaled by V100's 125 / A100's 312 TF (a slower chip fills "
+        "with smaller matrices)"),
+    "hopper": Generation(
+        0.72, 250.0, 0.88, 0.75,
+        _MEASURED_H200 + "; layer norm and GELU move 2.5 of 4.8 TB/s (0.52; A100 ~0.7 assumed) -> 0.75. "
+        "gemm_max from the validation fit"),
+    "blackwell": Generation(
+        0.72, 250.0, 0.88, 0.75,
+        "assumption: Hopper's efficiencies (no B200 measurement here; NVIDIA quotes B200 per-GPU training "
+        "speedups that its peaks already carry)"),
+    "cdna3": Generation(
+        0.55, 250.0, 0.88, 0.75,
+        "assumption: MI300X GEMMs reach ~0.55 of 1,307 TF bf16 (lower than Hopper's; independent benchmarks of "
+        "2024 report the gap); no training-step validation runs"),
+    "cdna4": Generation(0.55, 250.0, 0.88, 0.75, "assumption: CDNA3's efficiencies"),
+}
+
+STACKS = {
+    "megatron": Stack(
+        2.0, 1.0, 0.9, 0.0,
+        "Megatron-LM / NeMo: fused kernels (layer norm, bias-GeLU, softmax); the gradient all-reduce overlaps the "
+        "last microbatch's backward pass (Megatron-Core overlap_grad_reduce). Fitted on SC21 Table 1"),
+    "fsdp": Stack(
+        3.0, 1.0, 0.8, 0.0,
+        "PyTorch FSDP (Composer, TorchTitan): eager kernels, fewer fusions (assumed 1.5x the memory traffic); "
+        "all-gathers prefetched one block ahead (FSDP backward_prefetch), reduce-scatter per microbatch"),
+    "deepspeed": Stack(
+        3.0, 0.5, 0.6, 0.0,
+        "DeepSpeed ZeRO / Megatron-DeepSpeed (2022 runs: BLOOM, GPT-NeoX): eager kernels; ZeRO-3 gathers with "
+        "less overlap than FSDP's prefetch"),
+}
+
+DEFAULT = Calibration(generations=GENERATIONS, stacks=STACKS)
