@@ -23,7 +23,18 @@ from pathlib import Path
 from .atomic import write_text
 
 TABLE = Path(__file__).parent / "perf" / "residuals.json"
-MODEL_VERSION = "step model of planner/perf/step.py (issue 10)"
+
+
+def model_version() -> str:
+    """The commit the model was at (``git describe``), or 'unknown' outside a checkout."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=Path(__file__).parent,
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"commit {done.stdout.strip()}" if done.returncode == 0 and done.stdout.strip() else "unknown"
 
 
 @dataclass(frozen=True)
@@ -43,9 +54,9 @@ class Record:
         return math.log(self.published_tokens_per_s / self.predicted_tokens_per_s)
 
 
-def table(records: list[Record], generated_by: str, model_version: str = MODEL_VERSION) -> dict:
+def table(records: list[Record], generated_by: str, version: str = "") -> dict:
     """The residuals document (schema: planner/perf/intervals.py)."""
-    return {"generated_by": generated_by, "model_version": model_version,
+    return {"generated_by": generated_by, "model_version": version or model_version(),
             "runs": [{"id": r.id, "source": r.source, "software": r.software, "generation": r.generation,
                       "gpus": r.gpus, "log_ratio": round(r.log_ratio, 4)} for r in records]}
 
@@ -170,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in records:
         print(f"{r.id:<24} {r.software:<9} {r.generation:<8} {r.gpus:>5}  published {r.published_tokens_per_s:>9,.0f}"
               f"  predicted {r.predicted_tokens_per_s:>9,.0f}  ln ratio {r.log_ratio:+.3f}")
+    unknown = [r.id for r in records if r.generation == "unknown"]
+    if unknown:
+        print(f"{len(unknown)} runs on accelerators that name no generation (add `generation:` to their "
+              f"catalog entry): {', '.join(unknown)}", file=sys.stderr)
     if args.write:
         given = "calibration-runs.yaml" if yaml_table else "validation/runs/*.yaml"
         write(records, Path(args.write), f"python -m planner.validation_residuals {given} --write")

@@ -34,7 +34,7 @@ def test_cards_of_a_predicted_run_show_its_intervals(genai, qtbot):
     lo, hi = (x / pr.gpus_used for x in pr.tokens_per_s_range)
     rate = f"80%: {it.sig3(lo)}–{it.sig3(hi)}"
     qtbot.waitUntil(lambda: cards["sustained"].title.text() == "Tokens/s per GPU")
-    assert cards["sustained"].value.text() == f"{per:,.0f}" == "129"
+    assert cards["sustained"].value.text() == f"{per:,.0f}"
     assert cards["sustained"].detail.text() == f"{rate}; MFU {pr.mfu:.1%}"
     t_lo, t_hi = (x / 86400 for x in pr.time_s_range)
     days = f"80%: {t_lo:.1f}–{t_hi:.1f} days"
@@ -46,7 +46,7 @@ def test_cards_of_a_predicted_run_show_its_intervals(genai, qtbot):
     # the explanation under the cards repeats the card's figure
     qtbot.mouseClick(cards["sustained"], Qt.MouseButton.LeftButton)
     text = genai.explain.toPlainText()
-    assert "Tokens/s per GPU of Llama 3 405B, predicted (best layout) = 129" in text
+    assert f"Tokens/s per GPU of Llama 3 405B, predicted (best layout) = {per:,.0f}" in text
     assert pr.interval_basis in text
 
 
