@@ -113,11 +113,12 @@ def group(software: str, generation: str | None, gpus: int, runs) -> tuple[list[
     if generation:
         levels.append((lambda r: r["generation"] == generation, f"runs on {generation} (any stack)"))
     levels.append((lambda r: True, "validation runs (all)"))
+    found, basis = [], ""
     for keep, words in levels:
-        found = [float(r["log_ratio"]) for r in runs if keep(r)]
+        found, basis = [float(r["log_ratio"]) for r in runs if keep(r)], words
         if len(found) >= MIN_RUNS:
             break
-    return found, f"{len(found)} {words}"
+    return found, f"{len(found)} {basis}"
 
 
 def interval(software: str, generation: str | None, gpus: int, runs=None) -> Interval | None:
