@@ -21,6 +21,7 @@ class Generation:
     gemm_half_width: float  # matmul width (hidden / tensor) at which that efficiency halves
     fp8_gemm: float  # fp8 matmul efficiency (of fp8 peak) relative to bf16's (of bf16 peak), large widths
     memory_efficiency: float  # memory-bound kernels' bandwidth relative to the A100 calibration
+    attention: float  # fraction of 16-bit peak that fused (flash) attention kernels sustain, forward and backward
     source: str
 
 
@@ -44,8 +45,11 @@ class Calibration:
     fabric_efficiency: float = 0.78
     # per-step latency of a ring collective (s per ring step): NCCL's base plus per-hop latency
     nvlink_latency_s: float = 1e-6
-    fabric_latency_s: float = 6e-6
+    fabric_latency_s: float = 1e-6  # fit: the lower bound (NCCL's LL protocol: a few microseconds per hop)
     dp_bucket_bytes: float = 80e6  # gradient bytes per data-parallel all-reduce (Megatron-Core: 40M params)
+    # Routed experts' grouped matmuls see few tokens each: their efficiency halves at this many
+    # tokens per expert per microbatch (a GEMM with few rows cannot fill the GPU)
+    expert_tokens_half: float = 1750.0  # fit over the MoE runs
 
     def generation(self, name: str) -> Generation:
         return self.generations.get(name) or self.generations["ampere"]
@@ -76,26 +80,29 @@ _MEASURED_H200 = ("measured on one H200 (benchmarks/gpu_calibration.py, benchmar
 
 GENERATIONS = {
     "ampere": Generation(
-        0.72, 96.0, 0.0, 1.0,
+        0.72, 96.0, 0.0, 1.0, 0.40,
+        "fit: attention 0.40 (FlashAttention-2 reaches 50-73% of A100's peak in isolation, Dao 2023). "
         "Megatron-LM SC21 Table 1 on A100 (the model's first calibration: every row within 15%); cuBLAS reaches "
         "~80% of 312 TF on large isolated GEMMs (NVIDIA A100 whitepaper)"),
     "volta": Generation(
-        0.72, 48.0, 0.0, 1.0,
-        "assumption: Ampere's efficiency; half width scaled by V100's 125 / A100's 312 TF (a slower chip fills "
+        0.40, 48.0, 0.0, 1.0, 0.4,
+        "fit: gemm_max 0.40 on Megatron-LM's 2019-2020 V100 runs (39-62 TFLOP/s of 125); half width scaled by V100's 125 / A100's 312 TF (a slower chip fills "
         "with smaller matrices)"),
     "hopper": Generation(
-        0.72, 250.0, 0.88, 0.75,
-        _MEASURED_H200 + "; layer norm and GELU move 2.5 of 4.8 TB/s (0.52; A100 ~0.7 assumed) -> 0.75. "
+        0.775, 250.0, 1.0, 0.75, 0.375,
+        "fit: gemm_max 0.775, attention 0.375, fp8_gemm 1.0 (the bound: published FP8 runs gain more than the "
+        "isolated GEMMs' 0.88 suggests). FlashAttention-2 reaches 35-50% of H100's peak, FlashAttention-3 up to "
+        "75% (Shah et al. 2024). " + _MEASURED_H200 + "; layer norm and GELU move 2.5 of 4.8 TB/s (0.52; A100 ~0.7 assumed) -> 0.75. "
         "gemm_max from the validation fit"),
     "blackwell": Generation(
-        0.72, 250.0, 0.88, 0.75,
-        "assumption: Hopper's efficiencies (no B200 measurement here; NVIDIA quotes B200 per-GPU training "
+        0.75, 250.0, 0.88, 0.75, 0.375,
+        "fit: gemm_max 0.75 (B200/GB200 Megatron-Bridge runs); otherwise Hopper's efficiencies (no B200 measurement here; NVIDIA quotes B200 per-GPU training "
         "speedups that its peaks already carry)"),
     "cdna3": Generation(
-        0.55, 250.0, 0.88, 0.75,
+        0.55, 250.0, 0.88, 0.75, 0.4,
         "assumption: MI300X GEMMs reach ~0.55 of 1,307 TF bf16 (lower than Hopper's; independent benchmarks of "
         "2024 report the gap); no training-step validation runs"),
-    "cdna4": Generation(0.55, 250.0, 0.88, 0.75, "assumption: CDNA3's efficiencies"),
+    "cdna4": Generation(0.55, 250.0, 0.88, 0.75, 0.4, "assumption: CDNA3's efficiencies"),
 }
 
 STACKS = {
@@ -104,13 +111,14 @@ STACKS = {
         "Megatron-LM / NeMo: fused kernels (layer norm, bias-GeLU, softmax); the gradient all-reduce overlaps the "
         "last microbatch's backward pass (Megatron-Core overlap_grad_reduce). Fitted on SC21 Table 1"),
     "fsdp": Stack(
-        3.0, 1.0, 0.8, 0.0,
-        "PyTorch FSDP (Composer, TorchTitan): eager kernels, fewer fusions (assumed 1.5x the memory traffic); "
+        3.44, 1.0, 1.0, 0.0,
+        "PyTorch FSDP (Composer, TorchTitan): eager kernels, fewer fusions; fit: 3.44 memory passes (1.7x "
+        "Megatron's), gathers fully prefetched behind compute (gather_overlap 1.0); "
         "all-gathers prefetched one block ahead (FSDP backward_prefetch), reduce-scatter per microbatch"),
     "deepspeed": Stack(
-        3.0, 0.5, 0.6, 0.0,
-        "DeepSpeed ZeRO / Megatron-DeepSpeed (2022 runs: BLOOM, GPT-NeoX): eager kernels; ZeRO-3 gathers with "
-        "less overlap than FSDP's prefetch"),
+        4.56, 0.5, 0.6, 0.0,
+        "DeepSpeed ZeRO / Megatron-DeepSpeed (2022 runs: BLOOM, GPT-NeoX, MT-NLG): fit: 4.56 memory passes; "
+        "assumptions: half the gradient reduction overlapped, ZeRO-3 gathers with less overlap than FSDP's"),
 }
 
 DEFAULT = Calibration(generations=GENERATIONS, stacks=STACKS)

@@ -156,10 +156,17 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
             * width / (width + 2 * gen.gemm_half_width)
     else:
         linear_rate = (machine.peak_flops * machine.clock_scale if not machine.fp8 else peak16) * eff16
-    # Routed experts wait for the busiest expert: their share of the matmuls runs longer.
-    imbalance = 1 + C.MOE_IMBALANCE * shape.expert_matmul_fraction
+    # Routed experts wait for the busiest expert, and their grouped matmuls see few tokens each
+    # (m s top_k / experts per microbatch, gathered from the e ranks of the expert group): their
+    # share of the matmuls runs slower.
+    xf = shape.expert_matmul_fraction
+    per_expert = m * sl * max(shape.top_k, 1) * e / max(shape.experts, 1)
+    expert_slow = (1 + C.MOE_IMBALANCE) * (per_expert + cal.expert_tokens_half) / per_expert
+    routed = 1 - xf + xf * expert_slow if xf else 1.0
+    # Fused (flash) attention runs at its own kernel efficiency; unfused scores are batched matmuls.
+    score_rate = peak16 * (gen.attention if shape.flash_attention else eff16)
     logits = 6 * m * sl * h * V / t  # forward and backward of the output layer, on the last stage
-    matmul = (layers_per_stage * (linear_fwd * passes * imbalance / linear_rate + score_layer / (peak16 * eff16))
+    matmul = (layers_per_stage * (linear_fwd * passes * routed / linear_rate + score_layer / score_rate)
               + logits / (peak16 * eff16))
 
     # activation bytes per layer (Korthikanti et al. table 2: m s h (34 + 5 a s / h) unsharded)
@@ -188,7 +195,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     cp_bw = np.where(t * c <= machine.gpus_per_node, up, out)
     cp_bytes = (c - 1) * 2 * m * sl * K * 2 / t
     cp_comm = layers_per_stage * passes * cp_bytes / cp_bw  # forward, 2 x backward (+ recomputed forward)
-    attention_s = layers_per_stage * score_layer / (peak16 * eff16)
+    attention_s = layers_per_stage * score_layer / score_rate
     context_comm = np.where(c > 1, np.maximum(0.0, cp_comm - attention_s), 0.0)
 
     # Expert parallelism: two all-to-alls (dispatch, combine) per MoE layer forward, two more
