@@ -1,10 +1,11 @@
 """Error bars of the performance model: an 80% interval around a predicted throughput, from how
 far the model missed on published runs like it (the residuals table ``residuals.json`` beside
-this module, written by ``python -m planner.validation_residuals``).
+this module, written by ``python -m planner.validation --write-residuals
+planner/perf/residuals.json``: leave-one-source-out residuals, each run predicted by the model
+calibrated without its source).
 
-The table: ``{"generated_by", "model_version", "runs": [{"id", "source", "software",
-"generation", "gpus", "log_ratio"}, ...]}`` with ``log_ratio = ln(published / predicted
-tokens/s)`` of each run.
+The table: ``{"generated_by", "runs": [{"id", "source", "software", "generation", "gpus",
+"log_ratio"}, ...]}`` with ``log_ratio = ln(published / predicted rate)`` of each run.
 
 Which runs are "like" a prediction: the same training stack (``software``), accelerator
 generation (catalog ``generation``) and scale band (up to 64 GPUs, up to 1,024, more). With
