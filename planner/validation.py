@@ -29,6 +29,7 @@ import numpy as np
 from .evaluation import evaluate
 from .perf.calibration import DEFAULT, Calibration
 from .perf.predict import batch_of, machine_of, run_model, shape_of
+from .perf.step import Machine, Shape
 from .planio import load
 
 RUNS = Path(__file__).resolve().parent.parent / "validation" / "runs"
@@ -62,9 +63,9 @@ class Run:
     gpus: int
     figure: str  # which published figure: token_rate, step_time_s, mfu, achieved_flops
     published: float
-    shape: object
+    shape: Shape
     batch: int
-    machine: object
+    machine: Machine
     layouts: dict  # one layout, as arrays
     active_parameters: float
 
@@ -92,13 +93,13 @@ def load_runs(folder: Path = RUNS) -> list[Run]:
         phase = results.phases[phase_index]
         machine = machine_of(plan, for_plan(plan), phase_index, phase, w.precision, r.gpus, w)
         lay = pr.layout
-        layouts = {"tensor": [lay.tensor], "pipeline": [lay.pipeline], "data": [lay.data],
+        stated: dict[str, list] = {"tensor": [lay.tensor], "pipeline": [lay.pipeline], "data": [lay.data],
                    "microbatch": [lay.microbatch], "interleave": [lay.interleave], "zero": [lay.zero],
                    "recompute": [{"none": 0, "selective": 1, "full": 2}[lay.recompute]],
                    "sequence_parallel": [lay.sequence_parallel], "context": [lay.context], "expert": [lay.expert],
                    "shard_group": [getattr(lay, "shard_group", 0) or (w.parallelism.shard_group or 0
                                                                       if w.parallelism not in (None, "auto") else 0)]}
-        layouts = {k: np.array(v) for k, v in layouts.items()}
+        layouts = {k: np.array(v) for k, v in stated.items()}
         (figure, value), = w.published.figures().items()
         runs.append(Run(path.stem, w.published.source, source_key(w.published.source), w.software,
                         machine.generation, w.precision, int(pr.gpus_used), figure, float(value), shape_of(w),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import edit
+from planner import interval_text as it
 from planner.model_shapes import SHAPES, suggested_shape
 from planner.units import format_quantity as q
 
@@ -186,12 +187,13 @@ class PerformancePanel(QWidget):
         self.summary.setText(
             f"<b>{escape(w.name)}</b> — layout <b>{pr.layout.text()}</b> on {pr.gpus_used:,} accelerators{searched}: "
             f"predicted MFU <b>{pr.mfu:.1%}</b> (HFU {pr.hfu:.1%}), {q(pr.achieved_flops_per_gpu, 'flop_rate')} "
-            f"per GPU, {pr.tokens_per_s:,.0f} tokens/s, step {pr.step_time_s:.2f} s, limited most by "
+            f"per GPU, <b>{escape(it.tokens_text(pr))}</b>, step {escape(it.step_text(pr))}, limited most by "
             f"{PART_NAMES.get(pr.dominant, pr.dominant)}.<br>Memory {q(pr.memory_per_gpu_bytes, 'bytes')} per GPU "
             f"of {q(pr.memory_capacity_bytes, 'bytes')} usable: {fits}. Failures: "
             f"{pr.expected_interruptions:,.0f} expected interruptions, checkpoint every "
             f"{q(pr.failures.checkpoint_interval_s, 'time')}, goodput {pr.goodput:.1%}; "
-            f"run {w.time_s / 86400:,.1f} days.")
+            f"run {w.time_s / 86400:,.1f} days{escape(it.time_range(w.time_s, it.run_range(w)))}."
+            + (f"<br><i>{escape(it.basis_text(pr))}.</i>" if pr.interval_basis else ""))
         self._set_charts(build_step_parts(w), build_memory_parts(w))
 
     def _set_charts(self, step, memory) -> None:

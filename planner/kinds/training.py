@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import interval_text as it
 from ..findings import Finding, error, warning
 from ..model.context import CheckContext, WorkloadContext
 from ..model.results import PhaseResult, Warning, WorkloadResult
@@ -443,13 +444,19 @@ def summary_rows(w: TrainingResult) -> list[tuple[str, str]]:
         active = w.active_parameters or w.model_parameters
         rows.append(("Parameters", f"{w.model_parameters / 1e9:,.2f} B" + (
             f" ({active / 1e9:,.2f} B active per token)" if active < w.model_parameters * 0.999 else "")))
+    pr = w.predicted
     if w.total_flops:
         rows.append(("MFU", f"{w.mfu:.1%} ({w.mfu_source})"))
-        rows.append(("Compute time", _time_text(w, w.compute_time_s)))
+        if pr is not None:
+            rows += [("Throughput", it.tokens_text(pr)), ("Step time", it.step_text(pr))]
+        spread = it.time_range(w.compute_time_s, pr.time_s_range) if pr is not None else ""
+        rows.append(("Compute time", _time_text(w, w.compute_time_s) + spread))
     if w.io_bytes:
         rows.append(("I/O time", f"{format_duration(w.io_time_s)} ({q(w.io_bytes, 'bytes')} at "
                                   f"{q(w.read_bandwidth_bytes_per_s, 'bandwidth')})"))
-    rows.append(("Time", f"{_time_text(w, w.time_s)}, bound by {w.bound}"))
+    rows.append(("Time", _time_text(w, w.time_s) + it.time_range(w.time_s, it.run_range(w)) + f", bound by {w.bound}"))
+    if pr is not None and pr.interval_basis:
+        rows.append(("Error bars", it.basis_text(pr)))
     if w.time_s == float("inf"):
         rows += [(label, "unbounded (the run never finishes)")
                  for label in ("GPU-hours", "Energy (facility)", "Emissions", "Electricity cost")]
@@ -465,11 +472,18 @@ def summary_rows(w: TrainingResult) -> list[tuple[str, str]]:
 
 def cards(w: TrainingResult) -> dict:
     """The dashboard's workload cards: key -> (title, value, detail)."""
+    pr, rng = w.predicted, it.run_range(w)
+    sustained = ("Sustained", q(w.sustained_flops, "flop_rate"), f"MFU {w.mfu:.1%} on {w.gpus:,} GPUs")
+    if pr is not None:  # a predicted run: its throughput, with its interval first (the detail elides)
+        point, per = it.per_gpu(pr)
+        sustained = ("Tokens/s per GPU", f"{point:,.0f}",
+                     (f"{it.LABEL}: {it.rate_range(per)}; " if per else "") + f"MFU {w.mfu:.1%}")
+    spread = f"{it.LABEL}: {it.duration(w.time_s, rng)}; " if rng and w.time_s != float("inf") else ""
     return {
-        "sustained": ("Sustained", q(w.sustained_flops, "flop_rate"), f"MFU {w.mfu:.1%} on {w.gpus:,} GPUs"),
+        "sustained": sustained,
         "time": ("Training time", format_duration(w.time_s) if w.time_s != float("inf") else "never",
                  "failures outpace progress: see warnings" if _time_text(w, w.time_s).startswith("never:")
-                 else f"bound by {w.bound}; {w.gpu_hours:,.0f} GPU-hours"),
+                 else f"{spread}bound by {w.bound}; {w.gpu_hours:,.0f} GPU-hours"),
         "energy": ("Energy of the run", q(w.energy_j, "energy"), f"{w.cost_usd:,.0f} USD of electricity"),
         "emissions": ("Emissions of the run", q(w.emissions_kg, "mass") + " CO2e", ""),
     }
@@ -497,6 +511,21 @@ def explain(plan, r, key: str, index: int):
         "predicted": ("MFU predicted for layout " + (w.predicted.layout.text() if w.predicted else ""),
                       f"{w.mfu:.1%}", base + ".parallelism"),
     }[w.mfu_source]
+    if key == "sustained" and w.predicted is not None:
+        pr = w.predicted
+        point, per = it.per_gpu(pr)
+        return Explanation(key, f"Tokens/s per GPU of {w.name}", f"{point:,.0f}",
+                           "global batch × sequence length / predicted step time / GPUs used; the 80% interval "
+                           "scales it by the model's errors on published runs like it (10th to 90th percentile, "
+                           "widened for few runs)", (
+                               ("Global batch", f"{pr.global_batch:,} sequences", base + ".global_batch"),
+                               ("Step time", it.step_text(pr), base + ".parallelism"),
+                               ("GPUs used", f"{pr.gpus_used:,}", base + ".gpus"),
+                               ("80% interval", f"{it.rate_range(per)} tokens/s per GPU" if per else "none", ""),
+                               ("Interval from", pr.interval_basis or "no validation runs", ""),
+                               ("Sustained model FLOP/s", q(w.sustained_flops, "flop_rate"), ""),
+                               rate_input,
+                           ))
     if key == "sustained":
         return Explanation(key, "Sustained model FLOP/s", q(w.sustained_flops, "flop_rate"),
                            "GPUs × peak per GPU × MFU", (
@@ -510,9 +539,13 @@ def explain(plan, r, key: str, index: int):
                            "steps × predicted step time, plus checkpoints, lost work and restarts "
                            "(T = T0 (1 + δ/τ) / (1 − (τ/2 + R)/M), Young/Daly)", (
                                ("Steps", f"{pr.steps:,.0f} of {pr.global_batch:,} sequences", base + ".global_batch"),
-                               ("Step time", f"{pr.step_time_s:.2f} s", base + ".parallelism"),
+                               ("Step time", it.step_text(pr), base + ".parallelism"),
                                rate_input,
-                               ("Training time without failures", _days(pr.train_time_s), ""),
+                               ("Training time without failures", _days(pr.train_time_s)
+                                + it.time_range(pr.train_time_s, pr.train_time_s_range), ""),
+                               ("80% interval of the time", it.duration(w.time_s, it.run_range(w))
+                                if it.run_range(w) and w.time_s != float("inf") else "none",
+                                ""),
                                ("Mean time between failures", q(pr.failures.mtbf_s, "time"), ""),
                                ("Checkpoint every", q(pr.failures.checkpoint_interval_s, "time"), ""),
                                ("Expected interruptions", f"{pr.expected_interruptions:,.0f}", ""),

@@ -15,6 +15,7 @@ from ..sections import counts
 from . import constants as C
 from .calibration import DEFAULT, Calibration, generation_of
 from .failures import FailureResult, failures
+from .intervals import with_interval
 from .layouts import fewer_replicas
 from .power import clock_scale
 from .search_space import CANDIDATE_BUDGET, SearchSpace, candidates
@@ -79,6 +80,13 @@ class Prediction:
     search_truncated: bool = False  # the search was cut to stay within its budget
     search_note: str = ""  # how it was cut, in words
     idle_note: str = ""  # why the layout leaves accelerators idle ('' when it uses them all)
+    # 80% intervals from the validation residuals of runs like this one (perf/intervals.py); None
+    # without residuals
+    tokens_per_s_range: tuple[float, float] | None = None
+    step_time_s_range: tuple[float, float] | None = None
+    time_s_range: tuple[float, float] | None = None
+    train_time_s_range: tuple[float, float] | None = None
+    interval_basis: str = ""  # which runs the intervals come from, in words
 
 
 def shape_of(workload) -> Shape:
@@ -320,8 +328,9 @@ def predict(plan, catalog, workload, index: int, phase, gpus: int, write_bandwid
         layout, row = _pick(layouts, parts, 0, shape)
         space = SearchSpace(1, 1)
     rate = C.FAILURES_PER_GPU_HOUR if getattr(workload, "failure_rate", None) is None else workload.failure_rate
-    return _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth,
-                       float(rate))
+    prediction = _prediction(shape, batch, machine, layout, row, space, tokens_of(workload, shape), write_bandwidth,
+                             float(rate))
+    return with_interval(prediction, machine.generation, getattr(workload, "software", None) or "megatron")
 
 
 def _prediction(shape, batch, machine, layout: Layout, row: dict, space: SearchSpace, tokens: float,
