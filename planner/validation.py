@@ -231,8 +231,26 @@ def residual_records(runs: list[Run], cal: Calibration = DEFAULT, cv: dict | Non
     return out
 
 
+def coverage(runs: list[Run], cal: Calibration, records: list[dict]) -> float:
+    """Share of runs whose published rate falls inside the 80% interval the planner states for
+    them (planner/perf/intervals.py), each interval built from the residuals of the OTHER
+    sources' runs (its own source left out, as a new run would be)."""
+    from .perf.intervals import interval
+
+    inside = 0
+    for r in runs:
+        others = [x for x in records if x["source"] != r.source_key]
+        iv = interval(r.software, r.generation, r.gpus, others)
+        if iv is None:
+            continue
+        truth = 1 / ratio(r, predicted(r, cal)[0])  # published / predicted rate
+        inside += iv.low <= truth <= iv.high
+    return inside / len(runs)
+
+
 def readme_section(runs: list[Run], cal: Calibration, cv: dict) -> str:
     fitted, loso = summary(ratios(runs, cal)), summary(np.array([cv[r.id] for r in runs]))
+    covered = coverage(runs, cal, residual_records(runs, cal, cv))
     sources = sorted({r.source_key for r in runs})
     return "\n".join([
         f"{len(runs)} published runs from {len(sources)} sources ({', '.join(sources)}); each a plan file in "
@@ -245,6 +263,10 @@ def readme_section(runs: list[Run], cal: Calibration, cv: dict) -> str:
         f"{fitted['worst']:.1%} | {fitted['bias']:+.1%} |",
         f"| Leave one source out (fitted without the run's source) | {loso['median']:.1%} | {loso['p90']:.1%} | "
         f"{loso['worst']:.1%} | {loso['bias']:+.1%} |",
+        "",
+        f"Prediction intervals: the published figure falls inside the 80% interval the planner states for the "
+        f"run (built from the cross-validated residuals of the other sources' runs like it) for "
+        f"{covered:.0%} of the {len(runs)} runs.",
         "",
         "<details><summary>Every run</summary>",
         "",
@@ -283,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     if cv:
         c = summary(np.array([cv[r.id] for r in runs]))
         print(f"leave one source out: median |error| {c['median']:.1%}, P90 {c['p90']:.1%}, worst {c['worst']:.1%}")
+        print(f"80% intervals cover {coverage(runs, cal, residual_records(runs, cal, cv)):.0%} of the runs")
     if args.write_residuals and cv:
         args.write_residuals.write_text(json.dumps({
             "generated_by": "python -m planner.validation --write-residuals", "runs": residual_records(runs, cal, cv)},
