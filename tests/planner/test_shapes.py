@@ -85,11 +85,20 @@ def test_a_mixture_of_experts_counts_active_parameters_for_its_work_and_mfu():
     assert "46.70 B (12.88 B active per token)" in as_table(r)
     # the weights of every expert are in memory, not only the active ones: each accelerator holds
     # its tensor x pipeline share of the dense weights and 1/expert of the routed experts' (bf16)
+    # (ZeRO-3 shards both over the shard group g, the experts over g / e of their replicas, and
+    # holds two layers' gathered weights)
     lay = w.predicted.layout
-    assert lay.zero < 3
     experts = counts(planner.loads(MOE_PLAN).workloads[0].model).expert_parameters
     dense = w.model_parameters - experts
-    expected = 2 * (dense + experts / lay.expert) / (lay.tensor * lay.pipeline)
+    dense_local = dense / (lay.tensor * lay.pipeline)
+    expert_local = experts / (lay.tensor * lay.pipeline * lay.expert)
+    if lay.zero == 3:
+        g = lay.shard_group or lay.data * lay.context
+        g_e = max(1, min(lay.data * lay.context / lay.expert, g / lay.expert))
+        layers = 32 / lay.pipeline
+        expected = 2 * (dense_local / g + expert_local / g_e) + 2 * 2 * (dense_local + expert_local) / layers
+    else:
+        expected = 2 * (dense_local + expert_local)
     assert w.predicted.memory_parts["weights_bytes"] == pytest.approx(expected, rel=0.02)
     assert experts / w.model_parameters == pytest.approx(0.964, abs=0.005)  # 45.1 B of 46.7 B are experts
 
