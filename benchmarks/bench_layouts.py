@@ -77,7 +77,7 @@ def measured(fn):
 def gpt3() -> None:
     t0 = time.perf_counter()
     layouts, _ = candidates(GPT3, BATCH, A100.gpus, A100.gpus_per_node, ("none", "full"),
-                            fits=lambda lay: run_model(GPT3, BATCH, A100, lay)["fits"])
+                            fits=lambda lay: run_model(GPT3, BATCH, A100, lay)["fits"], shard_groups=True)
     t1 = time.perf_counter()
     parts = run_model(GPT3, BATCH, A100, layouts)
     order = rank(parts)
@@ -89,7 +89,7 @@ def gpt3() -> None:
         run_model(GPT3, BATCH, A100, {k: v[i:i + 1] for k, v in layouts.items()})
     t4 = time.perf_counter()
     scalar_rate = sample / (t4 - t3)
-    best = {k: int(v[order[0]]) for k, v in layouts.items()}
+    best = _pick(layouts, parts, int(order[0]), GPT3)[0].text()
     print(f"GPT-3 175B on 4,096 A100: {n:,} valid layouts")
     print(f"  enumerate (with memory probes){1e3 * (t1 - t0):8.1f} ms")
     print(f"  evaluate + rank (numpy){1e3 * (t2 - t1):8.1f} ms   {n / (t2 - t1):12,.0f} candidates/s")
@@ -105,8 +105,7 @@ def gpt3() -> None:
 def large(title: str, shape: Shape, batch: int, machine: Machine) -> None:
     (layouts, parts, order, space), seconds, peak = measured(lambda: search(shape, batch, machine))
     i = int(order[0])
-    best = " ".join(f"{c}{int(layouts[k][i])}" for c, k in zip("tpdmvz", ("tensor", "pipeline", "data", "microbatch",
-                                                                        "interleave", "zero"), strict=True))
+    best = _pick(layouts, parts, i, shape)[0].text()
     print(f"{title}: search")
     print(f"  {space.considered:,} of {space.possible:,} candidates evaluated (budget {CANDIDATE_BUDGET:,}), "
           f"{seconds:.2f} s, peak {peak / 1e6:.0f} MB")

@@ -20,9 +20,10 @@ shard group g, expert e, recompute):
 - v divides the layers per stage and, when > 1, needs p > 1 and the microbatch count to be a
   multiple of p (Megatron's interleaved schedule);
 - z in 0..3; z > 0 needs d c > 1 (states are sharded over the d x c data ranks);
-- g, with z = 3 where the model takes it (``shard_groups``): 0 (all d c ranks) or a node's
+- g, with z = 3 (when ``shard_groups``, as predict.search asks): 0 (all d c ranks) or a node's
   worth of ranks (accelerators per node / t, at least 2) times a power of two, below d c and
-  dividing it: hybrid sharding (PyTorch FSDP's HYBRID_SHARD, ZeRO++'s hpZ);
+  dividing it: hybrid sharding (PyTorch FSDP's HYBRID_SHARD, ZeRO++'s hpZ); below ZeRO-3 a
+  smaller group only costs memory and optimizer time in the step model, so it is not tried;
 - e (a mixture of experts): every divisor of the experts that divides d x c (not only their gcd);
 - recompute: the choices given; sequence parallelism whenever t > 1.
 """
