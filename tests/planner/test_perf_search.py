@@ -503,6 +503,8 @@ def test_deepseek_v3_searches_expert_sizes_besides_the_gcd():
 def test_a_128k_sequence_splits_its_sequences_and_a_4k_one_does_not():
     long = planner.evaluate(llama(sequence=131_072, batch=32)).workloads[0].predicted
     assert long.layout.text() == "t4 p1 d16 m1 v1 z3 none c16" and long.fits and long.gpus_used == 1024
+    # the old search (no context parallelism) put it on 256 accelerators (t8 d32 z1 full): 89.1 s
+    assert long.step_time_s == pytest.approx(16.33, abs=0.01)
     layouts, *_ = search(*inputs(llama(sequence=131_072, batch=32)))
     assert set(layouts["context"].tolist()) == {1, 2, 4, 8, 16}  # up to 131,072 / 8,192
     layouts, *_ = search(*inputs(llama()))
@@ -577,3 +579,16 @@ def test_the_model_gets_each_layouts_shard_group(monkeypatch):
     assert seen["g"].tolist() == [0, 8]
     # all 128 ranks shard the states 128 ways; a group of 8 holds 16 times as much of them
     assert parts["optimizer_bytes"][1] == pytest.approx(16 * parts["optimizer_bytes"][0])
+
+
+def test_zero3_shard_groups_are_searched():
+    """Hybrid sharding: ZeRO-3 over groups of a node's ranks (1 rank of t = 8 here, so from 2)
+    times powers of two below d x c; in pairs, the 70B run's gathers stay within NVLink pairs."""
+    layouts, parts, order, space = search(*inputs(llama()))
+    g, z = layouts["shard_group"], layouts["zero"]
+    assert set(g[(z == 3) & (layouts["tensor"] == 8) & (layouts["data"] == 64)].tolist()) == {0, 2, 4, 8, 16, 32}
+    assert not g[z < 3].any()
+    same = np.flatnonzero((z == 3) & (layouts["tensor"] == 8) & (layouts["pipeline"] == 2) & (layouts["data"] == 64)
+                          & (layouts["microbatch"] == 2) & (layouts["interleave"] == 20) & (layouts["recompute"] == 0))
+    steps = dict(zip(g[same].tolist(), parts["step_time_s"][same].tolist(), strict=True))
+    assert steps[2] == min(steps.values()) < steps[0]
