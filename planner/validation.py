@@ -71,9 +71,9 @@ class Run:
 
 
 def source_key(text: str) -> str:
-    """A short name for a source: its first word (two for NVIDIA's several sources)."""
+    """A short name for a source: its first word (two for NVIDIA's several sources and our own)."""
     words = re.split(r"[\s,(]+", text.strip())
-    n = 2 if words[0].upper() == "NVIDIA" else 1
+    n = 2 if words[0].upper() in ("NVIDIA", "CLUSTER") else 1
     return "-".join(w.lower() for w in words[:n])
 
 
@@ -231,7 +231,7 @@ def residual_records(runs: list[Run], cal: Calibration = DEFAULT, cv: dict | Non
     return out
 
 
-def coverage(runs: list[Run], cal: Calibration, records: list[dict]) -> float:
+def coverage(runs: list[Run], cal: Calibration, records: list[dict], scale: float = 1.0) -> float:
     """Share of runs whose published rate falls inside the 80% interval the planner states for
     them (planner/perf/intervals.py), each interval built from the residuals of the OTHER
     sources' runs (its own source left out, as a new run would be)."""
@@ -240,7 +240,7 @@ def coverage(runs: list[Run], cal: Calibration, records: list[dict]) -> float:
     inside = 0
     for r in runs:
         others = [x for x in records if x["source"] != r.source_key]
-        iv = interval(r.software, r.generation, r.gpus, others)
+        iv = interval(r.software, r.generation, r.gpus, others, scale)
         if iv is None:
             continue
         truth = 1 / ratio(r, predicted(r, cal)[0])  # published / predicted rate
@@ -248,9 +248,20 @@ def coverage(runs: list[Run], cal: Calibration, records: list[dict]) -> float:
     return inside / len(runs)
 
 
+def interval_scale(runs: list[Run], cal: Calibration, records: list[dict], target: float = 0.8) -> float:
+    """The smallest widening (steps of 0.05 from 1) at which the intervals, each built without its
+    run's source, cover ``target`` of the published figures (planner/perf/intervals.py, rule 4)."""
+    for scale in np.arange(1.0, 4.0001, 0.05):
+        if coverage(runs, cal, records, float(scale)) >= target:
+            return round(float(scale), 2)
+    return 4.0
+
+
 def readme_section(runs: list[Run], cal: Calibration, cv: dict) -> str:
     fitted, loso = summary(ratios(runs, cal)), summary(np.array([cv[r.id] for r in runs]))
-    covered = coverage(runs, cal, residual_records(runs, cal, cv))
+    records = residual_records(runs, cal, cv)
+    scale = interval_scale(runs, cal, records)
+    raw, covered = coverage(runs, cal, records), coverage(runs, cal, records, scale)
     sources = sorted({r.source_key for r in runs})
     return "\n".join([
         f"{len(runs)} published runs from {len(sources)} sources ({', '.join(sources)}); each a plan file in "
@@ -264,9 +275,10 @@ def readme_section(runs: list[Run], cal: Calibration, cv: dict) -> str:
         f"| Leave one source out (fitted without the run's source) | {loso['median']:.1%} | {loso['p90']:.1%} | "
         f"{loso['worst']:.1%} | {loso['bias']:+.1%} |",
         "",
-        f"Prediction intervals: the published figure falls inside the 80% interval the planner states for the "
-        f"run (built from the cross-validated residuals of the other sources' runs like it) for "
-        f"{covered:.0%} of the {len(runs)} runs.",
+        f"Prediction intervals: each run's 80% interval is built, as a new run's would be, from the "
+        f"cross-validated residuals of the other sources' runs like it. Taken at their spread they hold "
+        f"the published figure for {raw:.0%} of the {len(runs)} runs; widened by {scale:.2f} (the one "
+        f"factor the planner ships, `interval_scale` in `planner/perf/residuals.json`) they hold {covered:.0%}.",
         "",
         "<details><summary>Every run</summary>",
         "",
@@ -305,11 +317,15 @@ def main(argv: list[str] | None = None) -> int:
     if cv:
         c = summary(np.array([cv[r.id] for r in runs]))
         print(f"leave one source out: median |error| {c['median']:.1%}, P90 {c['p90']:.1%}, worst {c['worst']:.1%}")
-        print(f"80% intervals cover {coverage(runs, cal, residual_records(runs, cal, cv)):.0%} of the runs")
+        records = residual_records(runs, cal, cv)
+        scale = interval_scale(runs, cal, records)
+        print(f"80% intervals cover {coverage(runs, cal, records):.0%} of the runs; widened by {scale:.2f}, "
+              f"{coverage(runs, cal, records, scale):.0%}")
     if args.write_residuals and cv:
+        records = residual_records(runs, cal, cv)
         args.write_residuals.write_text(json.dumps({
-            "generated_by": "python -m planner.validation --write-residuals", "runs": residual_records(runs, cal, cv)},
-            indent=1) + "\n")
+            "generated_by": "python -m planner.validation --write-residuals",
+            "interval_scale": interval_scale(runs, cal, records), "runs": records}, indent=1) + "\n")
     if args.write_readme and cv:
         write_readme(args.write_readme, readme_section(runs, cal, cv))
     return 0
