@@ -479,6 +479,16 @@ def cards(w: TrainingResult) -> dict:
         sustained = ("Tokens/s per GPU", f"{point:,.0f}",
                      (f"{it.LABEL}: {it.rate_range(per)}; " if per else "") + f"MFU {w.mfu:.1%}")
     spread = f"{it.LABEL}: {it.duration(w.time_s, rng)}; " if rng and w.time_s != float("inf") else ""
+    if pr is not None and not w.total_flops and not w.io_bytes:
+        # a measured step with no token count (a validation run): its step, not a run of 0 s
+        step_rng = f"{it.LABEL}: {it.duration(pr.step_time_s, pr.step_time_s_range)}; " \
+            if pr.step_time_s_range else ""
+        return {
+            "sustained": sustained,
+            "time": ("Step time", format_duration(pr.step_time_s), f"{step_rng}no token count: no run time"),
+            "energy": ("Energy per step", q(w.it_power_w * pr.step_time_s, "energy"), "IT power x step time"),
+            "emissions": ("Emissions of the run", "—", "no token count"),
+        }
     return {
         "sustained": sustained,
         "time": ("Training time", format_duration(w.time_s) if w.time_s != float("inf") else "never",
@@ -533,6 +543,16 @@ def explain(plan, r, key: str, index: int):
                                ("Peak per GPU", q(w.peak_flops_per_gpu, "flop_rate"), base + ".precision"),
                                rate_input,
                            ))
+    if key == "time" and w.predicted is not None and not w.total_flops and not w.io_bytes:
+        pr = w.predicted  # a measured step with no token count (a validation run)
+        from ..perf.parts import PART_NAMES
+
+        parts = tuple((PART_NAMES.get(k.removesuffix("_s"), "matmuls"), format_duration(v), "")
+                      for k, v in pr.step_parts.items() if v > 0)
+        return Explanation(key, f"Step time of {w.name}", format_duration(pr.step_time_s),
+                           "the sum of the step's predicted parts (no token count: no run time)",
+                           (("Layout", pr.layout.text(), base + ".parallelism"),
+                            ("80% interval", it.step_text(pr), ""), *parts))
     if key == "time" and w.predicted is not None:
         pr = w.predicted
         return Explanation(key, f"Time of {w.name}", _days(w.time_s),

@@ -37,8 +37,8 @@ def test_the_suite_spans_sources_stacks_generations_and_scales(runs):
 
 def test_shipped_calibration_errors(runs):
     s = v.summary(v.ratios(runs, DEFAULT))
-    # 2026-11-28: median 6.1%, 90th percentile 26.5% over 89 runs (README, "How close it gets")
-    assert s["median"] < 0.065 and s["p90"] < 0.27
+    # 2026-11-28: median 6.5%, 90th percentile 25.7% over 94 runs (README, "How close it gets")
+    assert s["median"] < 0.07 and s["p90"] < 0.27
     assert abs(s["bias"]) < 0.03
 
 
@@ -54,12 +54,15 @@ def test_residuals_cover_every_run(runs):
     assert {r["id"] for r in data["runs"]} == {r.id for r in runs}
 
 
-def test_stated_80_percent_intervals_cover_most_published_figures(runs):
+def test_stated_80_percent_intervals_cover_80_percent_of_published_figures(runs):
     """Each run's interval from the other sources' cross-validated residuals (as a new run's
-    would be): 71% of the published figures fall inside (README). An interval that covered
-    every run or almost none would be dishonest either way."""
-    records = json.loads((ROOT / "planner" / "perf" / "residuals.json").read_text())["runs"]
-    assert 0.65 <= v.coverage(runs, DEFAULT, records) <= 0.9
+    would be): at their raw spread 68% of the published figures fall inside; widened by the
+    shipped interval_scale (1.70), 82% (README). The scale is the smallest that reaches 80%."""
+    doc = json.loads((ROOT / "planner" / "perf" / "residuals.json").read_text())
+    records, scale = doc["runs"], doc["interval_scale"]
+    assert 0.6 <= v.coverage(runs, DEFAULT, records) < 0.8
+    assert 0.8 <= v.coverage(runs, DEFAULT, records, scale) <= 0.9
+    assert v.coverage(runs, DEFAULT, records, scale - 0.05) < 0.8
 
 
 def test_megatron_table1_rows_within_ten_percent(runs):
@@ -148,3 +151,17 @@ def test_source_keys():
 
 def test_every_run_is_finite(runs):
     assert np.all(np.isfinite(v.ratios(runs, DEFAULT)))
+
+
+def test_a_measured_run_without_tokens_shows_its_step_not_a_run_of_zero_seconds():
+    import planner
+    from planner.kinds.training import cards, explain
+
+    plan = planner.load(ROOT / "validation" / "runs" / "nvidia-nemotron4-15b-768.yaml")
+    r = planner.evaluate(plan)
+    w = r.workloads[0]
+    title, value, detail = cards(w)["time"]
+    assert title == "Step time" and value == planner.units.format_duration(w.predicted.step_time_s)
+    assert "no token count" in detail and "80%:" in detail
+    e = explain(plan, r, "time", 0)
+    assert e.title.startswith("Step time of") and e.inputs[0][1] == w.predicted.layout.text()
