@@ -6,6 +6,7 @@ hardware a plan declares under ``catalog:``. Inside, values are SI: FLOP/s, B, B
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .schema import MISSING, field
@@ -65,6 +66,11 @@ class System:
     fabric_ports: int | None = field("fabric_ports", "int",
                                      "Compute-fabric ports per system (default: one per accelerator)", None,
                                      strict_min=True, maximum=1e4)
+    fabric_rails: int | None = field(
+        "fabric_rails", "int",
+        "Rail-optimized fabrics: rails of the system's fabric ports, each with fabric_ports / fabric_rails "
+        "ports: 4 for an NVL72 rack (one per GPU of a compute tray, a port per tray) (default: fabric_ports)",
+        None, strict_min=True, maximum=1e4)
     scale_up_domain: int | None = field(
         "scale_up_domain", "int",
         "Accelerators in one scale-up (NVLink/NVSwitch/Infinity Fabric) domain: 8 for DGX/HGX, 72 for NVL72 "
@@ -79,6 +85,14 @@ class System:
     @property
     def ports(self) -> int:
         return self.fabric_ports if self.fabric_ports is not None else self.accelerators
+
+    @property
+    def rails(self) -> int:
+        return min(self.fabric_rails, self.ports) if self.fabric_rails is not None else self.ports
+
+    @property
+    def ports_per_rail(self) -> int:
+        return math.ceil(self.ports / self.rails)
 
     @property
     def domain(self) -> int:

@@ -172,7 +172,7 @@ def fabric_diagram(plan, results, phase_index: int = -1) -> Diagram:
     if not n.levels:
         shapes.append(Shape("text", 10, top + 30, text="No fabric: the phase has no node ports.", colour=RED))
         return Diagram(WIDTH, top + 60, tuple(shapes), title=f"Fabric of {ph.name}")
-    links = tier_links(_radix(plan, n.fabric), n.switches_per_level, n.endpoints, n.oversubscription)
+    links = n.tier_links or tier_links(_radix(plan, n.fabric), n.switches_per_level, n.endpoints, n.oversubscription)
     # rows top down: the top tier is row 0, the nodes the last row
     centres: list[list[float]] = []
     counts = list(reversed(n.switches_per_level)) + [ph.nodes]

@@ -66,7 +66,9 @@ class Network:
                                    "Catalog id of the top tier's switch model, e.g. a director-class chassis "
                                    "(default: switch)", None, ref="switches")
     scalable_unit: int | None = field("scalable_unit", "int",
-                                      "Rail-optimized: nodes per scalable unit (default: a leaf's down ports)", None,
+                                      "Rail-optimized: nodes per scalable unit (default: as many as one leaf "
+                                      "holds a rail of: a leaf's down ports for one port per rail, one NVL72 "
+                                      "rack; NVIDIA's GB200 SU is 8 racks)", None,
                                       strict_min=True, maximum=1e6)
 
 

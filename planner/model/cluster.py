@@ -35,7 +35,7 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
     pue = facility.pue or cooling.typical_pue
     net_switch = catalog.switches[plan.network.switch] if plan.network.switch else None
     net_top = catalog.switches[plan.network.top_switch] if plan.network.top_switch else None
-    gpus = nodes = endpoints = racks = rails = 0
+    gpus = nodes = endpoints = racks = rails = rail_ports = 0
     peak: dict = {}
     sparse: dict = {}
     systems: dict = {}  # system id -> accelerators
@@ -68,7 +68,7 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
             gpus += n_acc
             nodes += g.count
             endpoints += g.count * system.ports
-            rails = max(rails, system.ports)
+            rails, rail_ports = max(rails, system.rails), max(rail_ports, system.ports_per_rail)
             systems[system.id] = systems.get(system.id, 0) + n_acc
             accelerators[acc.id] = accelerators.get(acc.id, 0) + n_acc
             mfu_sum += n_acc * (acc.typical_mfu if acc.typical_mfu is not None else 0.4)
@@ -112,7 +112,7 @@ def phase_results(plan: Plan, catalog: Catalog, upto: int | None = None) -> tupl
 
         net = _network.size(fabric, plan.network.topology, endpoints, gpus, plan.network.oversubscription,
                             nodes=nodes, rails=rails, scalable_unit=plan.network.scalable_unit, switch=net_switch,
-                            top_switch=net_top)
+                            top_switch=net_top, ports_per_rail=rail_ports or 1)
         storage = StorageResult(tiers=tiers, capacity_bytes=capacity, read_bandwidth_bytes_per_s=read_bw,
                                 write_bandwidth_bytes_per_s=write_bw, power_w=storage_w)
         it_w = acc_w + node_w + net.power_w + storage_w

@@ -54,10 +54,11 @@ def _fat_tree(endpoints: int, k: int, top: int, r: float):
 
 def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, oversubscription: float, *,
          nodes: int = 0, rails: int = 0, scalable_unit: int | None = None, switch=None,
-         top_switch=None) -> NetworkResult:
+         top_switch=None, ports_per_rail: int = 1) -> NetworkResult:
     """Size the fabric for ``endpoints`` node ports serving ``accelerators`` accelerators on
-    ``nodes`` nodes of at most ``rails`` ports each. ``switch`` and ``top_switch`` are catalog
-    switch models (None: the fabric's own)."""
+    ``nodes`` nodes of at most ``rails`` rails of ``ports_per_rail`` ports each (18 for an NVL72
+    rack's 4 rails). ``switch`` and ``top_switch`` are catalog switch models (None: the fabric's
+    own)."""
     low = switch_model(fabric, switch)
     high = switch_model(fabric, top_switch) if top_switch is not None else low
     k, K = low.radix, high.radix
@@ -66,12 +67,15 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
         return NetworkResult(fabric.id, topology, 0, 0, (), 0, 0, 0, 0, oversubscription, 0, 0, speed,
                              0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     sus = su_nodes = 0
+    most = None  # the design's own limit on endpoints, where not the fat tree's
+    ups: tuple = ()  # each tier's up-links, where not every switch's k - down (report's formula)
     if topology == "rail-optimized" and nodes > 0:
-        plan = _rail.size(endpoints, nodes, rails or math.ceil(endpoints / nodes), scalable_unit, k, K,
-                          oversubscription)
+        q = max(1, ports_per_rail)
+        plan = _rail.size(endpoints, nodes, rails or math.ceil(endpoints / nodes / q), scalable_unit, k, K,
+                          oversubscription, q)
         levels, per_level, switch_links = plan.levels, list(plan.per_level), plan.switch_links
         r_eff, pod = (oversubscription if levels > 1 else 1.0), plan.pod_endpoints
-        sus, su_nodes = plan.scalable_units, plan.su_nodes
+        sus, su_nodes, most, ups = plan.scalable_units, plan.su_nodes, plan.max_endpoints, plan.up_links
     else:
         levels, per_level, switch_links, r_eff, pod = _fat_tree(endpoints, k, K, oversubscription)
     models = tuple([low.id] * (len(per_level) - 1) + [high.id])
@@ -94,7 +98,7 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
         switch_links=switch_links,
         transceivers=transceivers,
         oversubscription=r_eff,
-        max_endpoints=capacity(k, levels, oversubscription, K),
+        max_endpoints=most if most is not None else capacity(k, levels, oversubscription, K),
         pod_endpoints=min(endpoints, pod),
         port_speed_bytes_per_s=speed,
         injection_bandwidth_per_accelerator_bytes_per_s=injection,
@@ -109,4 +113,5 @@ def size(fabric: Fabric, topology: str, endpoints: int, accelerators: int, overs
         switch_models=models,
         scalable_units=sus,
         scalable_unit_nodes=su_nodes,
+        tier_links=(endpoints,) + ups if ups else (),
     )

@@ -41,6 +41,9 @@ class NetworkResult:
     switch_models: tuple = ()  # the switch model of each tier, bottom-up (catalog or fabric id)
     scalable_units: int = 0  # rail-optimized: scalable units provisioned (0: a fat tree)
     scalable_unit_nodes: int = 0  # rail-optimized: nodes per scalable unit
+    # links arriving at each tier from below, bottom-up (node links first); () where every switch
+    # uses its k - down up-links (planner/network_report.py tier_links computes them)
+    tier_links: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
 """Rail-optimized fabrics reproduce the switch and cable counts of NVIDIA's DGX SuperPOD
-reference architectures; director-class switches give Meta RSC's two-level Clos."""
+reference architectures (H100, B200, B300-XDR, GB200 NVL72); director-class switches give Meta
+RSC's two-level Clos."""
 
 import pytest
 
+import planner
 from planner import catalog
 from planner.model import network
+from tests.conftest import PRESETS
 
 CAT = catalog.builtin()
 NDR = CAT.fabrics["infiniband-ndr"]  # QM9700, 64 x 400 Gb/s
@@ -31,6 +34,7 @@ def test_dgx_h100_superpod_table(sus, nodes, gpus, leaf, spine, node_cables, spi
     assert r.levels == 2 and r.switches_per_level == (leaf, spine)
     assert r.endpoints == gpus and r.endpoint_links == node_cables - 4  # the UFM's 4 cables
     assert r.switch_links == spine_leaf  # leaves and up-links provisioned for whole SUs
+    assert r.tier_links == (node_cables - 4, spine_leaf)
 
 
 # DGX SuperPOD with DGX B200 RA, "Larger DGX SuperPOD component counts": SUs, nodes, GPUs,
@@ -75,14 +79,78 @@ def test_rail_optimized_is_not_sized_as_a_fat_tree():
     assert rail(NDR, 33).switches_per_level == (16, 8) and fat.scalable_units == 0
 
 
-def test_gb200_scalable_unit_is_eight_racks():
-    # 8 NVL72 racks of 72 ports (one 400 Gb/s NIC per GPU): 576 endpoints, 18 leaves of 32 down
-    r = rail(NDR, 8, rails=72, su=8)
-    assert r.scalable_units == 1 and r.endpoints == 576
-    assert r.switches_per_level == (18, 16) and r.switch_links == 576
-    # four SUs outgrow two levels of 64-port switches (72 leaves > 64 ports on a spine)
-    r4 = rail(NDR, 32, rails=72, su=8)
-    assert r4.levels == 3 and r4.switches_per_level == (72, 72, 36)
+# DGX SuperPOD with DGX GB200 RA (RA-11338-001 V01, 2025-06-16; docs.nvidia.com/dgx-superpod/
+# reference-architecture-scalable-infrastructure-gb200, "Network Fabrics", section 4.2 "Compute
+# Fabric"), table 4.1 "Larger SuperPOD component counts": GPUs, SUs, core groups, switches per
+# core group, core switches, IB leaf switches per SU and in all, IB spine switches per SU and in
+# all. An SU is 8 DGX GB200 racks; "each SU contains 4 SLGs to match with the number of IB rails
+# (which equals the number of GPUs per compute tray). There are 8 leaf switches (one for each
+# compute rack) and 6 spine switches in each SLG"; QM9700 (64-port NDR) throughout.
+GB200_TABLE = [(1152, 2, 6, 3, 18, 32, 64, 24, 48), (2304, 4, 6, 6, 36, 32, 128, 24, 96),
+               (4608, 8, 6, 12, 72, 32, 256, 24, 192), (9216, 16, 6, 24, 144, 32, 512, 24, 384)]
+
+
+def nvl72(fabric, racks, su=8):
+    # a GB200 NVL72 rack: 72 NDR ports in 4 rails of 18 (one ConnectX-7 per GPU of each compute tray)
+    return network.size(fabric, "rail-optimized", racks * 72, racks * 72, 1.0, nodes=racks, rails=4,
+                        scalable_unit=su, ports_per_rail=18)
+
+
+@pytest.mark.parametrize("gpus, sus, groups, per_group, core, leaf_su, leaf, spine_su, spine", GB200_TABLE)
+def test_dgx_gb200_superpod_table(gpus, sus, groups, per_group, core, leaf_su, leaf, spine_su, spine):
+    r = nvl72(NDR, sus * 8)
+    assert r.endpoints == gpus and r.scalable_units == sus and r.scalable_unit_nodes == 8
+    assert leaf == leaf_su * sus and spine == spine_su * sus and core == groups * per_group
+    assert r.levels == 3 and r.switches_per_level == (leaf, spine, core)
+    # cables, which the table does not list, as the RA builds them ("rail-optimized, non-blocking,
+    # full fat-tree", table 3.1): a leaf takes 18 trays' ports and 18 up-links (3 to each of its
+    # SLG's 6 spines), a spine 24 up-links: one leaf-spine and one spine-core cable per GPU
+    assert r.endpoint_links == gpus and r.switch_links == 2 * gpus and r.tier_links == (gpus, gpus, gpus)
+    assert r.transceivers == 6 * gpus  # every link optical, two ends each
+    assert r.max_endpoints == 9216  # "scalability for up to and including 16 SUs"
+
+
+def test_gb200_rails_are_the_compute_tray_nics():
+    nvl = CAT.systems["gb200-nvl72"]
+    assert nvl.ports == 72 and nvl.rails == 4 and nvl.ports_per_rail == 18
+    assert CAT.systems["dgx-h100"].rails == 8 and CAT.systems["dgx-h100"].ports_per_rail == 1
+
+
+def test_gb200_single_scalable_unit():
+    # one SU: 32 leaves (table 4.1, per SU), one per rail per rack with 18 of its 32 down ports used;
+    # "traffic between different compute racks, or between different rails, traverses the spine
+    # layer", so every leaf reaches every spine: 32 x 18 up-links spread evenly take 9 spines (the
+    # model's count: the RA's figure 4.2 for one SU has no table)
+    r = nvl72(NDR, 8)
+    assert r.levels == 2 and r.switches_per_level == (32, 9)
+    assert r.endpoint_links == 576 and r.switch_links == 576 and r.max_endpoints == 64 * 18
+    assert r.tier_links == (576, 576)  # 18 up-links a leaf, not the 32 a full leaf would have
+    # a part-filled SU is provisioned whole (RA, chapter 4)
+    assert nvl72(NDR, 5).switches_per_level == (32, 9)
+    # past 16 SUs the core groups cannot take every spine's up-links: spines and cores as a fat tree
+    r17 = nvl72(NDR, 17 * 8)
+    assert r17.switches_per_level == (544, 306, 153) and r17.max_endpoints == 65_536
+    assert r17.tier_links == (9792, 9792, 306 * 32) and r17.switch_links == 9792 + 306 * 32
+
+
+@pytest.mark.parametrize("sus, switches", [(1, (32, 9)), (2, (64, 48, 18)), (4, (128, 96, 36)),
+                                           (8, (256, 192, 72))])
+def test_gb200_plans_size_their_fabric_from_the_catalog_rails(sus, switches):
+    plan = planner.loads(f"""
+name: GB200
+phases: [{{name: A, nodes: [{{system: gb200-nvl72, count: {8 * sus}}}]}}]
+network: {{fabric: infiniband-ndr, topology: rail-optimized, scalable_unit: 8}}
+facility: {{cooling: liquid}}
+""")
+    net = planner.evaluate(plan).network
+    assert net.switches_per_level == switches and net.scalable_units == sus
+    assert net.endpoint_links == 576 * sus
+
+
+def test_gb200_superpod_preset_has_the_published_fabric():
+    r = planner.evaluate(planner.load(PRESETS / "gb200-nvl72-superpod.yaml"))
+    assert r.network.switches_per_level == (128, 96, 36) and r.network.switches == 260  # table 4.1, 4 SUs
+    assert r.network.switch_links == 4608 and r.network.transceivers == 13_824
 
 
 def test_oversubscribed_rail_fabric():
