@@ -51,6 +51,10 @@ class ModelShape:
                                 maximum=100_000)
     dense_layers: int = field("dense_layers", "int", "Leading layers that stay dense in a MoE model", 0,
                               maximum=10_000)
+    routed_nodes: int | None = field("routed_nodes", "int",
+                                     "Node-limited routing: a token's experts lie on at most this many nodes, "
+                                     "reached over the fabric once each (DeepSeek-V3: 4; default: no limit)",
+                                     None, strict_min=True, maximum=100_000)
     flash_attention: bool = field("flash_attention", "bool",
                                   "Fused attention that never stores the s x s scores (Dao et al. 2022)", True)
 
@@ -83,6 +87,9 @@ class Parallelism:
     sequence_parallel: bool = field("sequence_parallel", "bool",
                                     "Shard layer norms and dropout across the tensor group (Korthikanti et al.)",
                                     True)
+    expert_overlap: bool = field("expert_overlap", "bool",
+                                 "Hide the expert all-to-alls behind another microbatch's compute (DeepSeek's "
+                                 "DualPipe; Megatron-Core's --overlap-moe-expert-parallel-comm)", False)
 
 
 @dataclass(frozen=True, kw_only=True)

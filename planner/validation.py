@@ -44,6 +44,7 @@ FIT = (
     (("generations", "hopper", "attention"), 0.2, 0.9),
     (("generations", "ampere", "attention"), 0.2, 0.9),
     (("expert_tokens_half",), 0.0, 4000.0),
+    (("expert_launch_s",), 0.0, 200e-6),
     (("stacks", "fsdp", "memory_passes"), 1.0, 10.0),
     (("stacks", "fsdp", "gather_overlap"), 0.0, 1.0),
     (("stacks", "deepspeed", "memory_passes"), 1.0, 10.0),
@@ -98,7 +99,8 @@ def load_runs(folder: Path = RUNS) -> list[Run]:
                    "recompute": [{"none": 0, "selective": 1, "full": 2}[lay.recompute]],
                    "sequence_parallel": [lay.sequence_parallel], "context": [lay.context], "expert": [lay.expert],
                    "shard_group": [getattr(lay, "shard_group", 0) or (w.parallelism.shard_group or 0
-                                                                      if w.parallelism not in (None, "auto") else 0)]}
+                                                                      if w.parallelism not in (None, "auto") else 0)],
+                   "expert_overlap": [lay.expert_overlap]}
         layouts = {k: np.array(v) for k, v in stated.items()}
         (figure, value), = w.published.figures().items()
         runs.append(Run(path.stem, w.published.source, source_key(w.published.source), w.software,

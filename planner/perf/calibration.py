@@ -50,6 +50,9 @@ class Calibration:
     # Routed experts' grouped matmuls see few tokens each: their efficiency halves at this many
     # tokens per expert per microbatch (a GEMM with few rows cannot fill the GPU)
     expert_tokens_half: float = 1830.0  # fit over the MoE runs
+    # Host time the GPU waits for per local expert GEMM launch in a dropless MoE layer
+    # (planner/perf/moe.py host_launch_s): 0 until refitted over the MoE runs
+    expert_launch_s: float = 0.0
 
     def generation(self, name: str) -> Generation:
         return self.generations.get(name) or self.generations["ampere"]

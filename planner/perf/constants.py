@@ -49,3 +49,6 @@ DEFAULT_CHECKPOINT_BANDWIDTH = 100e9
 # tokens at capacity factors of 1.0-1.25 (Lepikhin et al. 2020); DeepSeek-V3's auxiliary-loss-free
 # balancing keeps experts within a few percent (DeepSeek-V3 report, section 2.1.2).
 MOE_IMBALANCE = 0.10
+# Share of the SMs that expert all-to-alls hold while they overlap compute: DeepSeek-V3 dedicates
+# 20 of the H800's 132 SMs to its dispatch and combine kernels (DeepSeek-V3 report, section 3.2.2).
+EXPERT_COMM_SM_SHARE = 20 / 132

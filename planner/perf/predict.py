@@ -21,7 +21,7 @@ from .power import clock_scale
 from .search_space import CANDIDATE_BUDGET, SearchSpace, candidates
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
-STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s",
+STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s", "expert_host_s",
               "shard_gather_exposed_s", "pipeline_bubble_s", "pipeline_comm_s", "data_comm_exposed_s",
               "optimizer_s", "overhead_s")
 MEMORY_PARTS = ("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes")
@@ -45,9 +45,11 @@ class Layout:
     context: int = 1
     expert: int = 1
     shard_group: int = 0  # ZeRO/FSDP states sharded over this many data ranks (0: all d x c of them)
+    expert_overlap: bool = False  # expert all-to-alls hidden behind another microbatch's compute
 
     def text(self) -> str:
         extra = ((f" c{self.context}" if self.context > 1 else "") + (f" e{self.expert}" if self.expert > 1 else "")
+                 + (" overlapped" if self.expert_overlap and self.expert > 1 else "")
                  + (f" g{self.shard_group}" if self.shard_group else ""))
         return (f"t{self.tensor} p{self.pipeline} d{self.data} m{self.microbatch} v{self.interleave} "
                 f"z{self.zero} {self.recompute}{extra}")
@@ -105,7 +107,9 @@ def shape_of(workload) -> Shape:
                  expert_parameters=c.expert_parameters * scale,
                  expert_matmul_fraction=c.expert_matmul_active / c.layer_matmul_active,
                  moe_layers=c.moe_layers, top_k=min(m.top_k, m.experts) if m.experts > 1 else 0,
-                 kv_width=c.kv_width, experts=m.experts, mlp_width=F)
+                 kv_width=c.kv_width, experts=m.experts, mlp_width=F,
+                 expert_ffn=float(m.expert_ffn_hidden or m.ffn_hidden or 4 * m.hidden),
+                 expert_matrices=3 if c.gated else 2, routed_nodes=m.routed_nodes or 0)
 
 
 def batch_of(workload) -> int:
@@ -143,7 +147,8 @@ def stated_layout(workload, shape: Shape, gpus: int) -> dict:
             "zero": np.array([par.zero]), "recompute": np.array([RECOMPUTE_CODES[rc]]),
             "sequence_parallel": np.array([par.sequence_parallel and t > 1]),
             "context": np.array([par.context]), "expert": np.array([par.expert]),
-            "shard_group": np.array([par.shard_group or 0])}
+            "shard_group": np.array([par.shard_group or 0]),
+            "expert_overlap": np.array([par.expert_overlap])}
 
 
 def experts_of(shape: Shape, layouts: dict) -> np.ndarray:
@@ -161,7 +166,7 @@ def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict, cal: Ca
     return evaluate(shape, batch, machine, layouts["tensor"], layouts["pipeline"], layouts["data"],
                     layouts["microbatch"], layouts["interleave"], layouts["zero"], layouts["recompute"],
                     layouts["sequence_parallel"], layouts.get("context", 1), experts_of(shape, layouts),
-                    layouts.get("shard_group"), cal=cal)
+                    layouts.get("shard_group"), xo=layouts.get("expert_overlap", False), cal=cal)
 
 
 def rank(parts: dict, tolerance: float = STEP_TOLERANCE) -> np.ndarray:
@@ -307,7 +312,8 @@ def _pick(layouts: dict, parts: dict, i: int, shape: Shape) -> tuple[Layout, dic
                     sequence_parallel=bool(layouts["sequence_parallel"][i]),
                     context=at("context") if "context" in layouts else 1,
                     expert=int(experts_of(shape, {k: v[i:i + 1] for k, v in layouts.items()})[0]),
-                    shard_group=at("shard_group") if "shard_group" in layouts else 0)
+                    shard_group=at("shard_group") if "shard_group" in layouts else 0,
+                    expert_overlap=bool(layouts["expert_overlap"][i]) if "expert_overlap" in layouts else False)
     return layout, {k: float(v[i]) for k, v in parts.items() if isinstance(v, np.ndarray)}
 
 

@@ -28,6 +28,9 @@ microbatch m, interleave v, ZeRO stage z and a recompute choice:
   node first (scale-up) and then across nodes (scale-out, per-accelerator fabric bandwidth after
   oversubscription); the backward pass of the last microbatch hides part of it. ZeRO-3 moves
   1.5 x the volume (Rajbhandari et al. 2020).
+- Mixtures of experts (planner/perf/moe.py): the routed experts' GEMMs at their own width and
+  rows, token permutations and the router as memory-bound bytes, all-to-alls split over NVLink
+  and the fabric (optionally hidden behind compute), and the host's per-expert GEMM launches.
 - Optimizer: Adam reads and writes ~28 bytes per local parameter.
 - Memory per accelerator: weights, gradients and optimizer states (16 bytes per parameter,
   sharded over d by ZeRO stage), activations for the in-flight microbatches (p on the first
@@ -41,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import constants as C
+from . import moe
 from .calibration import DEFAULT, Calibration
 
 RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
@@ -68,6 +72,9 @@ class Shape:
     kv_width: float = 0.0  # kv_heads x head_dim; 0: h
     experts: int = 1  # routed experts per MoE layer
     mlp_width: float = 0.0  # MLP width a token meets per layer (mean); 0: 4 h
+    expert_ffn: float = 0.0  # width of one routed expert's MLP; 0: h
+    expert_matrices: int = 2  # matrices of an expert's MLP: 3 when gated (swiglu, geglu)
+    routed_nodes: int = 0  # node-limited routing: nodes a token's experts may span (0: no limit)
 
     @property
     def active(self) -> float:
@@ -107,11 +114,12 @@ def model_flops_per_step(shape: Shape, batch: int) -> float:
 
 
 def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp, c=1, e=1, g=None,
-             cal: Calibration = DEFAULT) -> dict:
+             xo=False, cal: Calibration = DEFAULT) -> dict:
     """Named parts of the step time (s) and memory (bytes) for arrays of layouts; ``c`` is the
     context-parallel size, ``e`` the expert-parallel size (1: neither), ``g`` the ZeRO/FSDP
-    sharding group (None or 0: every data-parallel rank) and ``cal`` the calibrated figures
-    (the machine names its generation and the training stack that runs on it)."""
+    sharding group (None or 0: every data-parallel rank), ``xo`` whether the expert all-to-alls
+    overlap another microbatch's compute, and ``cal`` the calibrated figures (the machine names
+    its generation and the training stack that runs on it)."""
     t, p, d, m, v, z, rc, c, e = (np.asarray(x, dtype=float) for x in (t, p, d, m, v, z, rc, c, e))
     sp = np.asarray(sp, dtype=bool)
     gen, st = cal.generation(machine.generation), cal.stack(machine.stack)
@@ -147,21 +155,23 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     width = h / t
     peak16 = (machine.bf16_peak_flops or machine.peak_flops) * machine.clock_scale
     eff16 = gen.gemm_max * width / (width + gen.gemm_half_width)
-    if machine.fp8 and gen.fp8_gemm:
-        # FP8 (TransformerEngine recipes): only the linear layers' matmuls run at the FP8 rate, at
-        # the measured FP8 efficiency (it needs wider matrices to saturate); attention scores and
-        # the output layer stay in 16-bit.
-        linear_rate = machine.peak_flops * machine.clock_scale * gen.gemm_max * gen.fp8_gemm \
-            * width / (width + 2 * gen.gemm_half_width)
-    else:
-        linear_rate = (machine.peak_flops * machine.clock_scale if not machine.fp8 else peak16) * eff16
-    # Routed experts wait for the busiest expert, and their grouped matmuls see few tokens each
-    # (m s top_k / experts per microbatch, gathered from the e ranks of the expert group): their
-    # share of the matmuls runs slower.
-    xf = shape.expert_matmul_fraction
-    per_expert = m * sl * max(shape.top_k, 1) * e / max(shape.experts, 1)
-    expert_slow = (1 + C.MOE_IMBALANCE) * (per_expert + cal.expert_tokens_half) / per_expert
-    routed = 1 - xf + xf * expert_slow if xf else 1.0
+
+    def rate(w):
+        """FLOP/s of the linear layers' matmuls of width w."""
+        if machine.fp8 and gen.fp8_gemm:
+            # FP8 (TransformerEngine recipes): only the linear layers' matmuls run at the FP8 rate,
+            # at the measured FP8 efficiency (it needs wider matrices to saturate); attention
+            # scores and the output layer stay in 16-bit.
+            return machine.peak_flops * machine.clock_scale * gen.gemm_max * gen.fp8_gemm \
+                * w / (w + 2 * gen.gemm_half_width)
+        return (machine.peak_flops * machine.clock_scale if not machine.fp8 else peak16) \
+            * gen.gemm_max * w / (w + gen.gemm_half_width)
+
+    linear_rate = rate(width)
+    # Routed experts (planner/perf/moe.py): narrower GEMMs with few rows each, waiting for the
+    # busiest expert; m s tokens per rank (1/t of them each with sequence parallelism)
+    moe_tokens = m * sl / np.where(sp, t, 1.0)
+    routed = moe.expert_matmul_factor(shape, rate, t, moe_tokens, e, cal)
     # Fused (flash) attention runs at its own kernel efficiency; unfused scores are batched matmuls.
     score_rate = peak16 * (gen.attention if shape.flash_attention else eff16)
     logits = 6 * m * sl * h * V / t  # forward and backward of the output layer, on the last stage
@@ -176,7 +186,11 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     # FP8 casts: each linear layer's input is read in 16-bit and written in 8-bit (amax + scale +
     # cast) in every pass: QKV and FC1 see h, the output projection A, FC2 the MLP width.
     cast_bytes = np.where(machine.fp8, m * sl * 3 * (2 * h + A + F) / np.where(sp, t, 1.0), 0.0)
-    memory_bound = layers_per_stage * (act_tp * st.memory_passes + cast_bytes) * passes / hbm
+    # routed tokens' permutations, router softmax and top-k (planner/perf/moe.py): forward, backward
+    # (+ the recomputed forward)
+    moe_stage = layers_per_stage * shape.moe_layers / L
+    permute = moe_stage * moe.permutation_bytes(shape, moe_tokens, e, machine.fp8) * (passes - 1) / hbm
+    memory_bound = layers_per_stage * (act_tp * st.memory_passes + cast_bytes) * passes / hbm + permute
 
     allreduces = np.where(rc == 2, 6.0, 4.0)  # 2 per forward, 2 per backward (+2 recomputed)
     tp_bytes = m * sl * h * 2
@@ -198,15 +212,14 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     context_comm = np.where(c > 1, np.maximum(0.0, cp_comm - attention_s), 0.0)
 
     # Expert parallelism: two all-to-alls (dispatch, combine) per MoE layer forward, two more
-    # backward and two more when recomputed, each moving a rank's tokens x top_k x h (bf16),
-    # (e-1)/e of it to other ranks (Lepikhin et al. 2020, GShard; Megatron-Core MoE). Within the
-    # scale-up domain when t x e fits in it, else over the fabric.
-    moe_stage = layers_per_stage * shape.moe_layers / L
-    a2a_tokens = m * sl / np.where(sp, t, 1.0)
-    a2a_bytes = a2a_tokens * shape.top_k * h * 2 * (e - 1) / e
-    ep_bw = np.where(t * e <= machine.gpus_per_node, up, out)
+    # backward and two more when recomputed (Lepikhin et al. 2020, GShard; Megatron-Core MoE),
+    # each over NVLink to the peers in the node and the fabric to the others (planner/perf/moe.py)
     all_to_alls = np.where(rc == 2, 6.0, 4.0)
-    expert_comm = np.where(e > 1, moe_stage * all_to_alls * a2a_bytes / ep_bw, 0.0)
+    a2a = moe_stage * all_to_alls * moe.all_to_all_s(
+        shape, moe_tokens, t, e, machine.gpus_per_node, pod, up, out, across, cal.nvlink_latency_s,
+        cal.fabric_latency_s)
+    expert_comm = np.where(np.asarray(xo, dtype=bool), moe.overlapped(a2a, matmul + memory_bound), a2a)
+    expert_host = moe_stage * moe.host_launch_s(shape, e, passes, cal)
 
     # Stage-to-stage sends: Megatron splits each send over the tensor group and gathers it over
     # NVLink on the far side (scatter/gather, Narayanan et al. SC21 section 4.1).
@@ -274,7 +287,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     compute_micro = matmul + memory_bound
     gather_exposed = np.maximum(0.0, gathers - st.gather_overlap * compute_micro)
 
-    per_micro = matmul + memory_bound + tensor_comm + context_comm + expert_comm + gather_exposed
+    per_micro = matmul + memory_bound + tensor_comm + context_comm + expert_comm + expert_host + gather_exposed
     bubble = (p - 1) / v * per_micro
     compute = micro * (matmul + memory_bound)
     step_pipeline = (micro + (p - 1) / v) * (per_micro + pipeline_comm)
@@ -318,6 +331,9 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
         "tensor_comm_s": micro * tensor_comm,
         "context_comm_s": micro * context_comm,
         "expert_comm_s": micro * expert_comm,
+        "expert_host_s": micro * expert_host,
+        "expert_all_to_all_s": micro * a2a,  # before any overlap (not a step part)
+        "expert_permute_s": micro * permute,  # part of memory_bound_s
         "pipeline_bubble_s": bubble,
         "pipeline_comm_s": (micro + (p - 1) / v) * pipeline_comm,
         "shard_gather_s": micro * gathers,

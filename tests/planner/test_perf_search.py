@@ -488,16 +488,18 @@ def test_deepseek_v3_searches_expert_sizes_besides_the_gcd():
     e, dc = layouts["expert"], layouts["data"] * layouts["context"]
     assert set(e[dc == 128].tolist()) == {1, 2, 4, 8, 16, 32, 64, 128}
     assert np.all(dc % e == 0) and np.all(256 % e == 0)
-    assert space.considered == 150_268 and space.possible == 320_484
+    assert space.considered == 150_259 and space.possible == 320_475
     fits, step = parts["fits"], parts["step_time_s"]
     gcd = fits & (e == np.gcd(256, dc))
     first = order[0]
-    # the gcd rule's best takes 36.95 s; the best now is t1 p1 d1920 e8 under ZeRO-3 (28.8 s), tied
-    # within 1% with t2 d1024 e4 on all 2,048 (28.67 s): the tie goes to fewer accelerators
-    assert step[first] == pytest.approx(28.80, abs=0.01) and step[gcd].min() == pytest.approx(36.95, abs=0.01)
+    # the gcd rule's best takes 37.96 s; the best is t1 p1 d1920 e8 under ZeRO-3 (30.86 s), then the same
+    # on two stages (32.49 s) and t2 d1024 e4 on all 2,048 (32.98 s). 2026-11-29: 28.80 / 36.95 s before
+    # the MoE permutation bytes, the experts' own GEMM widths and the all-to-all split over NVLink and
+    # InfiniBand (planner/perf/moe.py); the ranking of the expert sizes is unchanged
+    assert step[first] == pytest.approx(30.86, abs=0.01) and step[gcd].min() == pytest.approx(37.96, abs=0.01)
     assert (e[first], dc[first], layouts["tensor"][first]) == (8, 1920, 1)
-    second = order[1]
-    assert (e[second], dc[second], layouts["tensor"][second]) == (4, 1024, 2) and step[second] < step[gcd].min()
+    third = order[2]
+    assert (e[third], dc[third], layouts["tensor"][third]) == (4, 1024, 2) and step[third] < step[gcd].min()
 
 
 def test_a_128k_sequence_splits_its_sequences_and_a_4k_one_does_not():
@@ -564,7 +566,7 @@ def test_the_model_gets_each_layouts_shard_group(monkeypatch):
 
     seen = {}
 
-    def evaluate_with_g(*args, cal=None):
+    def evaluate_with_g(*args, xo=False, cal=None):
         seen["g"] = args[13]  # shape, batch, machine, t, p, d, m, v, z, rc, sp, c, e, g
         return evaluate(*args)
 

@@ -96,6 +96,7 @@ CASES = [
     (("workloads", 0), "model.expert_ffn_hidden", "2048", ("workloads", 0, "model", "expert_ffn_hidden"), 2048),
     (("workloads", 0), "model.shared_experts", "0", ("workloads", 0, "model", "shared_experts"), 0),
     (("workloads", 0), "model.dense_layers", "0", ("workloads", 0, "model", "dense_layers"), 0),
+    (("workloads", 0), "model.routed_nodes", "4", ("workloads", 0, "model", "routed_nodes"), 4),
 ]
 
 
