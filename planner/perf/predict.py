@@ -98,8 +98,18 @@ def shape_of(workload) -> Shape:
     c = counts(m)
     params = workload.parameters or c.total
     F = c.mlp_width_active
-    activation = (3 * m.hidden + 4 * c.attention_width + 4 * c.kv_width) + (3 * m.hidden + (6 if c.gated else 4) * F) \
+    # bytes per token per layer kept for the backward pass (Korthikanti et al. 2022, section 4.1, for
+    # a general shape): attention 2h (QKV input) + 4A (Q, output projection input) + 4K (K, V); MLP
+    # 2h (input) + 4F (GeLU input, second matmul input) or 6F gated (both first matmuls' outputs,
+    # fused: Megatron-Core's SwiGLU keeps its 2F-wide input); 4h for the two norms' inputs
+    activation = (2 * m.hidden + 4 * c.attention_width + 4 * c.kv_width) + (2 * m.hidden + (6 if c.gated else 4) * F) \
         + 4 * m.hidden
+    # Dropout masks (1 byte each of h, twice per layer, and the attention's) only in GPT-style
+    # (GELU) shapes trained with dropout: Megatron-LM's and NeMo's GPT recipes (hidden_dropout 0.1,
+    # Korthikanti's 34 s b h; NeMo-Framework-Launcher gpt3/175b_fp8_performance.yaml) and unfused
+    # attention (OPT: dropout 0.1). Composer's MPT (flash attention) sets resid_pdrop 0; Llama-style
+    # and Nemotron recipes set 0 (Megatron-Bridge llama configs, nemotron_340b.yaml hidden_dropout 0.0).
+    dropout = m.mlp == "gelu" and (not m.flash_attention or getattr(workload, "software", "megatron") != "fsdp")
     scale = params / c.total
     return Shape(m.layers, m.hidden, m.heads, m.sequence_length, m.vocabulary, params, m.flash_attention,
                  active_parameters=c.active * scale, layer_matmul_params=c.layer_matmul_active,
@@ -109,7 +119,7 @@ def shape_of(workload) -> Shape:
                  moe_layers=c.moe_layers, top_k=min(m.top_k, m.experts) if m.experts > 1 else 0,
                  kv_width=c.kv_width, experts=m.experts, mlp_width=F,
                  expert_ffn=float(m.expert_ffn_hidden or m.ffn_hidden or 4 * m.hidden),
-                 expert_matrices=3 if c.gated else 2, routed_nodes=m.routed_nodes or 0)
+                 expert_matrices=3 if c.gated else 2, routed_nodes=m.routed_nodes or 0, dropout=dropout)
 
 
 def batch_of(workload) -> int:

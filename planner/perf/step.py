@@ -8,7 +8,8 @@ microbatch m, interleave v, ZeRO stage z and a recompute choice:
   the logits 2 m s h V. For a general shape (grouped-query attention, gated MLPs, mixtures of
   experts: planner.sections.counts) 24 h^2 becomes 2 W, W the matmul weights a token meets in a
   layer, and 4 s h becomes 4 s (heads x head_dim); activations 34 h become the shape's
-  3h + 4A + 4K (attention) + 3h + 4F, or 6F when gated (MLP) + 4h (norms). Training is 3
+  2h + 4A + 4K (attention) + 2h + 4F, or 6F when gated (MLP) + 4h (norms), plus 2h of dropout
+  masks where the shape uses dropout (Korthikanti's 34 h = 32 h + the masks). Training is 3
   forward passes (forward + backward); full recompute adds one more forward of every layer;
   selective recompute adds only the attention-score part 4 m s^2 h (Korthikanti et al. 2022).
 - Matmul time = FLOPs / (peak x efficiency(h/t)); efficiency saturates with the matmul width.
@@ -32,9 +33,11 @@ microbatch m, interleave v, ZeRO stage z and a recompute choice:
   rows, token permutations and the router as memory-bound bytes, all-to-alls split over NVLink
   and the fabric (optionally hidden behind compute), and the host's per-expert GEMM launches.
 - Optimizer: Adam reads and writes ~28 bytes per local parameter.
-- Memory per accelerator: weights, gradients and optimizer states (16 bytes per parameter,
-  sharded over d by ZeRO stage), activations for the in-flight microbatches (p on the first
-  stage, x (1 + (p-1)/(p v)) when interleaved) per the recompute choice, and fp32 logits.
+- Memory per accelerator: weights, gradients and optimizer states (the stack's bytes per
+  parameter, constants.STATE_BYTES, sharded over d by ZeRO stage), activations for the in-flight
+  microbatches (p on the first stage, x (1 + (p-1)/(p v)) when interleaved) per the recompute
+  choice (dropout masks only where the shape uses dropout), and the loss's logits (the stack's
+  bytes per logit, constants.LOGITS_BYTES).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class Shape:
     active_parameters: float = 0.0  # parameters a token passes through (MoE: its top_k experts); 0: all
     layer_matmul_params: float = 0.0  # matmul weights a token meets per layer (mean); 0: 12 h^2
     attention_width: float = 0.0  # heads x head_dim; 0: h
-    activation_bytes: float = 0.0  # bytes per token per layer stored for the backward pass; 0: 34 h
+    activation_bytes: float = 0.0  # bytes per token per layer stored for the backward pass, dropout masks aside; 0: 32 h
     expert_parameters: float = 0.0  # routed experts' weights (a mixture of experts), spread over e x t
     expert_matmul_fraction: float = 0.0  # share of a layer's matmul weights that are routed experts
     moe_layers: int = 0
@@ -75,6 +78,7 @@ class Shape:
     expert_ffn: float = 0.0  # width of one routed expert's MLP; 0: h
     expert_matrices: int = 2  # matrices of an expert's MLP: 3 when gated (swiglu, geglu)
     routed_nodes: int = 0  # node-limited routing: nodes a token's experts may span (0: no limit)
+    dropout: bool = True  # dropout masks are stored (Korthikanti's GPT); predict.shape_of decides for a plan
 
     @property
     def active(self) -> float:
@@ -129,7 +133,9 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     A = float(shape.attention_width or h)
     K = float(shape.kv_width or h)
     F = float(shape.mlp_width or 4 * h)
-    act = float(shape.activation_bytes or 34 * h)  # Korthikanti et al.: 34 s b h per layer
+    # Korthikanti et al.: 34 s b h per layer, 2 s b h of it dropout masks (the memory-bound time is
+    # calibrated on these bytes in every shape; the memory below keeps the masks only with dropout)
+    act = float(shape.activation_bytes or 32 * h) + 2 * h
     P_exp = float(shape.expert_parameters)
     hbm = machine.memory_bandwidth * gen.memory_efficiency
     up = machine.scale_up_bandwidth * cal.nvlink_efficiency
@@ -305,19 +311,45 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     def per_gpu(stage):
         return dense_local / np.where(z >= stage, g, 1.0) + expert_local / np.where(z >= stage, g_expert, 1.0)
 
-    # ZeRO-3 holds the gathered weights of the layer it runs and the one it prefetches
-    weights = per_gpu(3) * C.BYTES_WEIGHTS + np.where(zero3, 2 * (per_layer_bytes + per_layer_expert), 0.0)
+    # bytes per parameter of the stack's 16-bit weights, gradients and optimizer states
+    # (constants.STATE_BYTES); ZeRO-3 holds the gathered weights of the layer it runs and the one it
+    # prefetches, and PyTorch FSDP keeps no 16-bit shard beside them (its shards are the fp32 master)
+    w16, w_grad, w_opt = C.STATE_BYTES.get(machine.stack, C.STATE_BYTES["megatron"])
+    shard16 = 0.0 if machine.stack == "fsdp" else w16
+    weights = np.where(zero3, per_gpu(3) * shard16 + 2 * (per_layer_bytes + per_layer_expert), per_gpu(3) * w16)
     if machine.fp8:  # TransformerEngine keeps an 8-bit copy of the matmul weights beside the 16-bit ones
         weights = weights + per_gpu(3) * 1.0
-    gradients = per_gpu(2) * C.BYTES_GRADIENTS
-    optimizer_states = sharded * C.BYTES_OPTIMIZER
+    gradients = per_gpu(2) * w_grad
+    optimizer_states = sharded * w_opt
+    # Activations kept per layer: act_tp's bytes, with the dropout masks (2 h, and the scores' mask
+    # and dropout output, 3 of Korthikanti's 5 a s / h) only where the shape uses dropout
+    masks = 2 * h if shape.dropout else 0.0
+    score_kept = score_bytes if shape.dropout else score_bytes * 2 / 5  # the softmax output alone
+    # TransformerEngine in FP8 keeps each linear layer's input in 8 bits for the weight gradient
+    # (transformer_engine/pytorch/module/linear.py, _Linear.forward: inputmat_t, not
+    # inputmat_no_fp8, when fp8_wgrad): QKV and FC1 (h each) and FC2 (F) halve; the output
+    # projection's 8-bit input (A) is kept beside the attention output the fused kernel keeps
+    te_fp8 = machine.fp8 and machine.stack == "megatron"
+    first_inputs = 2 * h if te_fp8 else 4 * h
+    whole = 4 * h + first_inputs + masks  # norm inputs and the first matmuls' inputs stay whole without sp
+    act_kept = act - 2 * h + masks - ((2 * h + F - A) if te_fp8 else 0.0)
+    kept = np.where(sp, m * sl * (act_kept / t + h * score_kept),
+                    m * sl * (whole + (act_kept - whole) / t + h * score_kept))
+    if machine.stack == "fsdp":
+        # PyTorch's per-op selective checkpointing (TorchTitan's 'op' mode, the fsdp stack's
+        # selective recompute) keeps each block's input, the attention output and every other
+        # matmul's output (q, v, the MLP's first and last: 2h + 2A + 2K + 2F + 2h), recomputing the
+        # rest (torchtitan activation_checkpoint.py: _save_list, "skip saving every other mm")
+        kept_selective = m * sl * (2 * h / np.where(sp, t, 1.0) + (2 * h + 4 * A + 2 * K + 2 * F) / t)
+    else:
+        kept_selective = kept - m * sl * h * score_kept  # Korthikanti: the attention scores are recomputed
     per_layer = np.select([rc == 2, rc == 1],
-                          [m * sl * h * 2 / np.where(sp, t, 1.0),
-                           act_tp - m * sl * h * score_bytes],
-                          act_tp)
+                          [m * sl * h * 2 / np.where(sp, t, 1.0), kept_selective],
+                          kept)
     in_flight = np.minimum(micro, p) / p  # the first stage holds p microbatches (1F1B)
     interleave = np.where(v > 1, 1 + (p - 1) / (p * v), 1.0)
-    activations = L * per_layer * in_flight * interleave + 4 * m * sl * V / t
+    logit_bytes = C.LOGITS_BYTES.get(machine.stack, C.LOGITS_BYTES["megatron"])
+    activations = L * per_layer * in_flight * interleave + logit_bytes * m * sl * V / t
     total_memory = weights + gradients + optimizer_states + activations
 
     tokens = batch * s
