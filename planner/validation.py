@@ -39,7 +39,7 @@ FIT = (
     (("generations", "ampere", "gemm_max"), 0.45, 0.95),
     (("generations", "hopper", "gemm_max"), 0.35, 0.95),
     (("generations", "volta", "gemm_max"), 0.35, 0.95),
-    (("generations", "blackwell", "gemm_max"), 0.3, 0.95),
+    (("generations", "blackwell", "gemm_max"), 0.3, 0.85),  # the H200 measured 0.80 at best
     (("generations", "hopper", "fp8_gemm"), 0.4, 1.0),
     (("generations", "hopper", "attention"), 0.2, 0.9),
     (("generations", "ampere", "attention"), 0.2, 0.9),

@@ -67,7 +67,7 @@ class Shape:
     active_parameters: float = 0.0  # parameters a token passes through (MoE: its top_k experts); 0: all
     layer_matmul_params: float = 0.0  # matmul weights a token meets per layer (mean); 0: 12 h^2
     attention_width: float = 0.0  # heads x head_dim; 0: h
-    activation_bytes: float = 0.0  # bytes per token per layer stored for the backward pass, dropout masks aside; 0: 32 h
+    activation_bytes: float = 0.0  # bytes per token per layer kept for the backward pass, masks aside; 0: 32 h
     expert_parameters: float = 0.0  # routed experts' weights (a mixture of experts), spread over e x t
     expert_matmul_fraction: float = 0.0  # share of a layer's matmul weights that are routed experts
     moe_layers: int = 0

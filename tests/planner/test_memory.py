@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from planner.perf import constants as C
 from planner.perf.predict import shape_of
 from planner.perf.step import Machine, Shape, evaluate, parameters_of
 from planner.planio import load

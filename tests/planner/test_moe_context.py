@@ -183,17 +183,17 @@ def test_overlapped_all_to_alls_cost_only_what_compute_cannot_hide():
 
 def test_host_launches_per_local_expert():
     """16 local experts x 6 GEMM launches (2 forward, 4 backward) x 50 us = 4.8 ms per MoE layer and
-    microbatch; none with the shipped 0 (until refitted) and none for a dense model."""
+    microbatch; the shipped 45 us (fitted) gives 4.32 ms."""
     from planner.perf import moe
     from planner.perf.calibration import DEFAULT
     _, shape = qwen3()
     cal = DEFAULT.set(("expert_launch_s",), 50e-6)
     assert moe.host_launch_s(shape, 8, 3.0, cal) == pytest.approx(4.8e-3)
     assert moe.host_launch_s(shape, 8, 4.0, cal) == pytest.approx(6.4e-3)  # recomputed forward
-    assert moe.host_launch_s(shape, 8, 3.0, DEFAULT) == 0.0
+    assert moe.host_launch_s(shape, 8, 3.0, DEFAULT) == pytest.approx(4.32e-3)
     plan, _ = qwen3()
     pr = planner.evaluate(plan).workloads[0].predicted
-    assert pr.step_parts["expert_host_s"] == 0.0
+    assert pr.step_parts["expert_host_s"] > 0.0
 
 
 def test_deepseek_v3_overlaps_its_all_to_alls_and_limits_them_to_four_nodes():

@@ -182,9 +182,9 @@ def test_a_720720_gpu_node_is_cut_to_the_budget_and_says_so():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     # nothing fits (3.6 x 10^16 parameters), so microbatches stay at 1 and ties take the fewer-replica room
-    assert space.possible == 4_022_735 and space.considered == len(order) == 95_377 <= CANDIDATE_BUDGET
+    assert space.possible == 4_022_620 and space.considered == len(order) == 95_262 <= CANDIDATE_BUDGET
     assert space.truncated
-    assert space.note == ("search cut to 95,377 of 4,022,735 candidate layouts (2.4%) to stay within 200,000: "
+    assert space.note == ("search cut to 95,262 of 4,022,620 candidate layouts (2.4%) to stay within 200,000: "
                           "pipeline sizes that are powers of two or divide the 10,000 layers")
     assert peak < 200e6  # bounded by the budget (~0.5 kB a candidate), not by the 4 million
     p = layouts["pipeline"]
@@ -243,12 +243,12 @@ workloads:
 """)
     assert main(["layout", str(path), "--top", "2"]) == 0
     out = capsys.readouterr().out
-    assert "w: 95,377 layouts searched in" in out
-    assert "Note: search cut to 95,377 of 4,022,735 candidate layouts (2.4%) to stay within 200,000" in out
+    assert "w: 95,262 layouts searched in" in out
+    assert "Note: search cut to 95,262 of 4,022,620 candidate layouts (2.4%) to stay within 200,000" in out
     assert "within 1% of the best step time, the fewest accelerators first" in out
     pr = planner.evaluate(planner.load(path)).workloads[0].predicted
-    assert pr.search_truncated and pr.searched == 95_377 and pr.candidates_possible == 4_022_735
-    assert pr.search_note.startswith("search cut to 95,377")
+    assert pr.search_truncated and pr.searched == 95_262 and pr.candidates_possible == 4_022_620
+    assert pr.search_note.startswith("search cut to 95,262")
 
 
 def test_tie_goes_to_fewer_accelerators():
@@ -442,19 +442,19 @@ def test_70b_on_1024_h100_interleaves_by_a_divisor_outside_the_old_list():
     pr = planner.evaluate(plan).workloads[0].predicted
     # (ZeRO-3 over shard groups of 2 in a node: gathers on NVLink, states halved)
     assert pr.layout.text() == "t8 p2 d64 m2 v20 z3 none g2" and pr.fits and pr.gpus_used == 1024
-    assert pr.step_time_s == pytest.approx(1.156, abs=0.001)
-    assert pr.searched == pr.candidates_possible == 21_526 and not pr.search_truncated
+    assert pr.step_time_s == pytest.approx(1.210, abs=0.001)
+    assert pr.searched == pr.candidates_possible == 21_529 and not pr.search_truncated
     layouts, parts, order, space = search(*inputs(plan))
     v, p = layouts["interleave"], layouts["pipeline"]
     assert set(v[p == 2].tolist()) == {1, 2, 4, 5, 8, 10, 20, 40}  # the divisors of 40
     old = parts["fits"] & np.isin(v, (1, 2, 4, 8))
-    assert parts["step_time_s"][old].min() == pytest.approx(1.175, abs=0.001)
+    assert parts["step_time_s"][old].min() == pytest.approx(1.228, abs=0.001)
     assert parts["step_time_s"][old].min() > pr.step_time_s
 
 
 def test_gpt3_on_4096_a100_finds_a_microbatch_outside_the_old_list():
     """Microbatches are every divisor of the batch that memory allows: m = 3 of 1,536 sequences
-    (with v = 12) beats the old search's best, t8 p8 d64 m1 v4 z1 (5.47 s)."""
+    (with v = 12) beats the old search's best, t8 p8 d64 m1 v4 z1 (5.58 s)."""
     from planner.perf.predict import run_model
 
     shape = Shape(96, 12288, 96, 2048, 51200, parameters_of(96, 12288, 2048, 51200))
@@ -464,10 +464,10 @@ def test_gpt3_on_4096_a100_finds_a_microbatch_outside_the_old_list():
     best = {k: int(v[order[0]]) for k, v in layouts.items()}
     assert [best[k] for k in ("tensor", "pipeline", "data", "microbatch", "interleave", "zero", "shard_group")] == \
         [8, 8, 64, 3, 12, 3, 2]
-    assert parts["step_time_s"][order[0]] == pytest.approx(5.10, abs=0.005) and parts["fits"][order[0]]
+    assert parts["step_time_s"][order[0]] == pytest.approx(5.31, abs=0.005) and parts["fits"][order[0]]
     old = {k: np.array([x]) for k, x in dict(tensor=8, pipeline=8, data=64, microbatch=1, interleave=4, zero=1,
                                              recompute=0, sequence_parallel=True).items()}
-    assert run_model(shape, 1536, machine, old)["step_time_s"][0] == pytest.approx(5.47, abs=0.005)
+    assert run_model(shape, 1536, machine, old)["step_time_s"][0] == pytest.approx(5.58, abs=0.005)
     # microbatches grow while the leanest layout fits: without model parallelism up to 8 (12 does
     # not fit: 12 sequences' activations, 58 GB, and logits, 5 GB, with the states sharded over 128)
     t, p, m = layouts["tensor"], layouts["pipeline"], layouts["microbatch"]
@@ -492,21 +492,20 @@ def test_deepseek_v3_searches_expert_sizes_besides_the_gcd():
     fits, step = parts["fits"], parts["step_time_s"]
     gcd = fits & (e == np.gcd(256, dc))
     first = order[0]
-    # the gcd rule's best takes 37.96 s; the best is t1 p1 d1920 e8 under ZeRO-3 (30.86 s), then the same
-    # on two stages (32.49 s) and t2 d1024 e4 on all 2,048 (32.98 s). 2026-11-29: 28.80 / 36.95 s before
-    # the MoE permutation bytes, the experts' own GEMM widths and the all-to-all split over NVLink and
-    # InfiniBand (planner/perf/moe.py); the ranking of the expert sizes is unchanged
-    assert step[first] == pytest.approx(30.86, abs=0.01) and step[gcd].min() == pytest.approx(37.96, abs=0.01)
+    # the gcd rule's best takes 37.41 s; the best is t1 p1 d1920 e8 under ZeRO-3 (29.76 s), then t2
+    # d1024 e4 on all 2,048 (31.19 s), with the MoE physics of planner/perf/moe.py and the refitted
+    # calibration (2026-11-28; 30.86 / 37.96 s before the refit)
+    assert step[first] == pytest.approx(29.76, abs=0.01) and step[gcd].min() == pytest.approx(37.41, abs=0.01)
     assert (e[first], dc[first], layouts["tensor"][first]) == (8, 1920, 1)
-    third = order[2]
-    assert (e[third], dc[third], layouts["tensor"][third]) == (4, 1024, 2) and step[third] < step[gcd].min()
+    second = order[1]
+    assert (e[second], dc[second], layouts["tensor"][second]) == (4, 1024, 2) and step[second] < step[gcd].min()
 
 
 def test_a_128k_sequence_splits_its_sequences_and_a_4k_one_does_not():
     long = planner.evaluate(llama(sequence=131_072, batch=32)).workloads[0].predicted
     assert long.layout.text() == "t4 p1 d16 m1 v1 z3 none c16" and long.fits and long.gpus_used == 1024
     # the old search (no context parallelism) put it on 256 accelerators (t8 d32 z1 full): 89.1 s
-    assert long.step_time_s == pytest.approx(16.33, abs=0.01)
+    assert long.step_time_s == pytest.approx(16.22, abs=0.01)
     layouts, *_ = search(*inputs(llama(sequence=131_072, batch=32)))
     assert set(layouts["context"].tolist()) == {1, 2, 4, 8, 16}  # up to 131,072 / 8,192
     layouts, *_ = search(*inputs(llama()))
@@ -539,11 +538,11 @@ workloads:
 """
     r = planner.evaluate(planner.loads(text))
     pr = r.workloads[0].predicted
-    assert pr.layout.text() == "t8 p2 d64 m1 v1 z3 none g2" and pr.gpus_used == 1024
-    assert pr.idle_note == ("uses 1,024 of 4,096 accelerators: the fastest layout on more of them (2,048) takes "
-                            "0.111 s a step against 0.112 s (within 1%: a tie goes to fewer accelerators)")
+    assert pr.layout.text() == "t8 p4 d64 m1 v1 z1 none" and pr.gpus_used == 2048
+    assert pr.idle_note == ("uses 2,048 of 4,096 accelerators: the fastest layout on more of them (4,096) takes "
+                            "0.114 s a step against 0.113 s")
     assert [w.message for w in r.warnings if w.code == "layout-leaves-gpus-idle"] == [
-        "w: layout t8 p2 d64 m1 v1 z3 none g2 uses 1,024 of 4,096 accelerators"]
+        "w: layout t8 p4 d64 m1 v1 z1 none uses 2,048 of 4,096 accelerators"]
     full = planner.evaluate(llama()).workloads[0].predicted
     assert full.gpus_used == 1024 and full.idle_note == ""
 
