@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .schema import MISSING, field
 
 RECOMPUTE = ("none", "selective", "full")
+OFFLOAD = ("none", "optimizer")  # planner/perf/options.py
 MLPS = ("gelu", "relu2", "swiglu", "geglu")
 GATED = ("swiglu", "geglu")  # three matrices: gate, up, down (Shazeer 2020, "GLU variants")
 SOFTWARE = ("megatron", "fsdp", "deepspeed")  # training stacks (planner/perf/stacks.py)
@@ -83,6 +84,10 @@ class Parallelism:
     sequence_parallel: bool = field("sequence_parallel", "bool",
                                     "Shard layer norms and dropout across the tensor group (Korthikanti et al.)",
                                     True)
+    tp_overlap: bool = field("tp_overlap", "bool", "Overlap tensor-parallel communication with the GEMMs "
+                             "(Megatron --tp-comm-overlap, TorchTitan async TP; Hopper and later)", False)
+    offload: str = field("offload", "choice", "Keep the optimizer states and step on the host CPU "
+                         "(ZeRO-Offload, FSDP CPU offload)", "none", choices=OFFLOAD)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,7 +29,8 @@ from .sweep import time_vs_gpus
 TIME_PARTS = ("compute", "I/O", "total")
 TIME_COLOURS = (BLUE, ORANGE, GREEN)
 STEP_LABELS = ("matmuls",) + tuple(PART_NAMES[p.removesuffix("_s")] for p in STEP_PARTS[1:])
-STEP_COLOURS = (BLUE, LIGHT_BLUE, ORANGE, "#8c6d31", "#e377c2", "#b5651d", RED, PURPLE, GREEN, GREY, "#555555")
+STEP_COLOURS = (BLUE, LIGHT_BLUE, ORANGE, "#8c6d31", "#e377c2", "#b5651d", RED, PURPLE, GREEN, GREY, "#17becf",
+                "#555555")
 MEMORY_LABELS = ("weights", "gradients", "optimizer states", "activations")
 MEMORY_COLOURS = (BLUE, LIGHT_BLUE, ORANGE, GREEN)
 

@@ -47,7 +47,7 @@ def test_fields_that_differ_name_both_values(rsc_selene):
     assert "network.fabric" not in diffs  # both HDR InfiniBand
     assert diffs["facility.pue"] == ("1.1", None)  # Selene gives none
     assert diffs["workloads[0].gpus"] == (None, "1024")
-    assert len(c.differences) == 66  # the presets name their switch models and shapes too
+    assert len(c.differences) == 68  # the presets name their switch models and shapes too (and tp_overlap, offload)
 
 
 def test_a_plan_against_itself_and_an_edit(rsc_selene):
@@ -80,7 +80,7 @@ def test_table_and_markdown(rsc_selene):
     c = compare(rsc_selene)
     table = as_table(c)
     assert "16,000" in table and "4,480" in table and "-11,520 (-72.0%)" in table
-    assert "Plan fields that differ (66):" in table
+    assert "Plan fields that differ (68):" in table
     md = as_markdown(c)
     assert "| Accelerators | 16,000 | 4,480 | -11,520 (-72.0%) |" in md
     assert "| `phases[0].nodes[0].count` | 760 | 280 |" in md

@@ -104,7 +104,7 @@ def test_inputs_cover_plan_and_used_catalog_entries():
     assert paths[:2] == ["phases[0].nodes[0].count", "phases[0].storage[0].capacity"]
     assert "catalog.cooling.air.typical_pue" in paths and "catalog.fabrics.infiniband-hdr.switch_price" in paths
     assert not any(p.startswith("workloads[1]") for p in paths)
-    assert len(paths) == 59  # with the catalog switch models RSC names
+    assert len(paths) == 61  # with the catalog switch models RSC names and dgx-a100's host figures
 
 
 def test_a_catalog_figure_is_moved_by_an_override_of_the_same_id(fixed):
