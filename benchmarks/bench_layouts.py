@@ -130,6 +130,20 @@ workloads:
     global_batch: 1024
 """
 
+# Nothing fits on 8 H100 (16 bytes a parameter are 141 GB a GPU): the search runs again with the
+# optimizer offloaded to the host (predict.search), so it costs two searches.
+OFFLOAD = """
+name: offload
+phases: [{name: A, nodes: [{system: dgx-h100, count: 1}]}]
+workloads:
+  - name: Llama-3.1-70B
+    model: {layers: 80, hidden: 8192, heads: 64, kv_heads: 8, ffn_hidden: 28672, mlp: swiglu, vocabulary: 128256,
+            sequence_length: 8192}
+    tokens: 1e12
+    global_batch: 512
+    software: fsdp
+"""
+
 
 def moe(title: str, plan) -> None:
     """The search of a plan's first workload on its phase (as planner.evaluate runs it, uncached)."""
@@ -165,6 +179,8 @@ def main() -> None:
     moe("DeepSeek-V3 (preset deepseek-v3-h800)", planner.load(ROOT / "presets" / "deepseek-v3-h800.yaml"))
     print()
     moe("Mixtral-8x7B-like on 256 H100", planner.loads(MIXTRAL))
+    print()
+    moe("Llama 3.1 70B on 8 H100 (optimizer offload)", planner.loads(OFFLOAD))
 
 
 if __name__ == "__main__":

@@ -80,6 +80,14 @@ class System:
     cooling: str = field("cooling", "choice",
                          "Cooling the system needs: air, or liquid at the chip (direct-to-chip or immersion)", "air",
                          choices=("air", "liquid"))
+    host_bandwidth_bytes_per_s: float | None = field(
+        "host_bandwidth", "quantity", "Link from each accelerator to host memory, one direction, usable (PCIe 5.0 "
+        "x16 about 55 GB/s; NVLink-C2C more): what optimizer offload moves over", None, dim="bandwidth",
+        strict_min=True)
+    host_memory_bandwidth_bytes_per_s: float | None = field(
+        "host_memory_bandwidth", "quantity", "Host CPU memory bandwidth per accelerator (the CPUs' DRAM peak shared "
+        "by the system's accelerators): what an offloaded optimizer step runs at", None, dim="bandwidth",
+        strict_min=True)
     source: str = field("source", "str", "Where these figures were published", "")
 
     @property

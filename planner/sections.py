@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .schema import MISSING, field
 
 RECOMPUTE = ("none", "selective", "full")
+OFFLOAD = ("none", "optimizer")  # planner/perf/options.py
 MLPS = ("gelu", "relu2", "swiglu", "geglu")
 GATED = ("swiglu", "geglu")  # three matrices: gate, up, down (Shazeer 2020, "GLU variants")
 SOFTWARE = ("megatron", "fsdp", "deepspeed")  # training stacks (planner/perf/stacks.py)
@@ -90,6 +91,10 @@ class Parallelism:
     expert_overlap: bool = field("expert_overlap", "bool",
                                  "Hide the expert all-to-alls behind another microbatch's compute (DeepSeek's "
                                  "DualPipe; Megatron-Core's --overlap-moe-expert-parallel-comm)", False)
+    tp_overlap: bool = field("tp_overlap", "bool", "Overlap tensor-parallel communication with the GEMMs "
+                             "(Megatron --tp-comm-overlap, TorchTitan async TP; Hopper and later)", False)
+    offload: str = field("offload", "choice", "Keep the optimizer states and step on the host CPU "
+                         "(ZeRO-Offload, FSDP CPU offload)", "none", choices=OFFLOAD)
 
 
 @dataclass(frozen=True, kw_only=True)

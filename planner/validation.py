@@ -100,7 +100,8 @@ def load_runs(folder: Path = RUNS) -> list[Run]:
                    "sequence_parallel": [lay.sequence_parallel], "context": [lay.context], "expert": [lay.expert],
                    "shard_group": [getattr(lay, "shard_group", 0) or (w.parallelism.shard_group or 0
                                                                       if w.parallelism not in (None, "auto") else 0)],
-                   "expert_overlap": [lay.expert_overlap]}
+                   "expert_overlap": [lay.expert_overlap], "tp_overlap": [lay.tp_overlap],
+                   "offload": [{"none": 0, "optimizer": 1}[lay.offload]]}
         layouts = {k: np.array(v) for k, v in stated.items()}
         (figure, value), = w.published.figures().items()
         runs.append(Run(path.stem, w.published.source, source_key(w.published.source), w.software,

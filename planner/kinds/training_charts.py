@@ -30,7 +30,7 @@ TIME_PARTS = ("compute", "I/O", "total")
 TIME_COLOURS = (BLUE, ORANGE, GREEN)
 STEP_LABELS = ("matmuls",) + tuple(PART_NAMES[p.removesuffix("_s")] for p in STEP_PARTS[1:])
 STEP_COLOURS = (BLUE, LIGHT_BLUE, ORANGE, "#8c6d31", "#e377c2", "#9c4f96", "#b5651d", RED, PURPLE, GREEN, GREY,
-                "#555555")
+                "#17becf", "#555555")
 MEMORY_LABELS = ("weights", "gradients", "optimizer states", "activations")
 MEMORY_COLOURS = (BLUE, LIGHT_BLUE, ORANGE, GREEN)
 

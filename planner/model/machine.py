@@ -10,6 +10,13 @@ from dataclasses import dataclass
 NO_FABRIC_BANDWIDTH = 1e9
 # HBM bandwidth assumed for a custom accelerator that gives none: an A100-class 1 TB/s.
 DEFAULT_MEMORY_BANDWIDTH = 1e12
+# Host link and host memory assumed for a system that gives neither (what optimizer offload
+# moves over and runs at): a PCIe 5.0 x16 link, 64 GB/s a direction raw, about 55 GB/s usable
+# after packet headers (~86% with 256-byte payloads; the PCI-SIG 5.0 base specification's rates);
+# a two-socket host of 8 DDR5-4800 channels a socket (2 x 307 GB/s, Intel Xeon Platinum 8480+
+# datasheet) shared by 8 accelerators, 77 GB/s each.
+DEFAULT_HOST_BANDWIDTH = 55e9
+DEFAULT_HOST_MEMORY_BANDWIDTH = 76.8e9
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,8 @@ class MachineDescription:
     gpus_per_pod: int  # accelerators below one switch under the top tier (full bandwidth among them)
     it_power_per_gpu_w: float  # the phase's IT power under load, per accelerator
     typical_mfu: float  # accelerator-weighted typical MFU from the catalog (0.4 where none is given)
+    host_bandwidth_bytes_per_s: float = DEFAULT_HOST_BANDWIDTH  # one direction, accelerator to host memory
+    host_memory_bandwidth_bytes_per_s: float = DEFAULT_HOST_MEMORY_BANDWIDTH  # host DRAM, per accelerator
 
     def peak(self, precision: str) -> float:
         return self.peak_flops_per_gpu.get(precision, 0.0)
@@ -65,4 +74,6 @@ def describe(catalog, system_counts: dict, accelerator_counts: dict, gpus: int, 
         gpus_per_pod=pod,
         it_power_per_gpu_w=it_w / gpus,
         typical_mfu=mfu_sum / gpus,
+        host_bandwidth_bytes_per_s=system.host_bandwidth_bytes_per_s or DEFAULT_HOST_BANDWIDTH,
+        host_memory_bandwidth_bytes_per_s=system.host_memory_bandwidth_bytes_per_s or DEFAULT_HOST_MEMORY_BANDWIDTH,
     )

@@ -34,6 +34,10 @@ class Stack:
     gather_overlap: float  # share of each microbatch's compute that hides ZeRO-3/FSDP gathers
     step_overhead_s: float  # fixed time per step outside the model (launch, logging, data loader)
     source: str
+    # share of the tensor-parallel all-gathers / reduce-scatters its overlap hides behind the GEMMs
+    # (layout option tp_overlap; 0: the stack has none); planner/perf/options.py
+    tp_overlap: float = 0.0
+    optimizer_offload: bool = False  # offers Adam states (and the step) on the host: layout option offload
 
 
 @dataclass(frozen=True)
@@ -120,16 +124,25 @@ STACKS = {
         2.0, 0.42, 0.9, 0.0,
         "Megatron-LM / NeMo: fused kernels (layer norm, bias-GeLU, softmax); fit: 0.42 of the last "
         "microbatch's backward pass hides the gradient all-reduce (2021 Megatron did not overlap it, Megatron-Core's "
-        "overlap_grad_reduce does). Memory passes fitted on SC21 Table 1"),
+        "overlap_grad_reduce does). Memory passes fitted on SC21 Table 1. tp_overlap: --tp-comm-overlap "
+        "(TransformerEngine userbuffers, Hopper and later), assumed to hide the share TorchTitan's async TP "
+        "measured (no on/off pair published for it); optimizer_offload: Megatron-Core's --optimizer-cpu-offload",
+        tp_overlap=0.47, optimizer_offload=True),
     "fsdp": Stack(
         3.82, 1.0, 1.0, 0.0,
         "PyTorch FSDP (Composer, TorchTitan): eager kernels, fewer fusions; fit: 3.82 memory passes (1.9x "
         "Megatron's), gathers fully prefetched behind compute (gather_overlap 1.0); "
-        "all-gathers prefetched one block ahead (FSDP backward_prefetch), reduce-scatter per microbatch"),
+        "all-gathers prefetched one block ahead (FSDP backward_prefetch), reduce-scatter per microbatch. "
+        "tp_overlap: TorchTitan's async TP (Hopper and later) measured 1.09x on Llama 3.1 70B, 256 H100, "
+        "FSDP 32 x TP 8 (benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md): 0.47 of the model's TP "
+        "communication hidden; optimizer_offload: FSDP CPU offload (CPUOffloadPolicy)",
+        tp_overlap=0.47, optimizer_offload=True),
     "deepspeed": Stack(
         4.75, 0.5, 0.6, 0.0,
         "DeepSpeed ZeRO / Megatron-DeepSpeed (2022 runs: BLOOM, GPT-NeoX, MT-NLG): fit: 4.75 memory passes; "
-        "assumptions: half the gradient reduction overlapped, ZeRO-3 gathers with less overlap than FSDP's"),
+        "assumptions: half the gradient reduction overlapped, ZeRO-3 gathers with less overlap than FSDP's; no "
+        "tensor-parallel overlap; optimizer_offload: ZeRO-Offload (Ren et al. 2021)",
+        optimizer_offload=True),
 }
 
 DEFAULT = Calibration(generations=GENERATIONS, stacks=STACKS)

@@ -286,7 +286,7 @@ def fewer_replicas(built: dict[str, np.ndarray], rows: np.ndarray, batch: int, r
             kept.append((r[keep] + start, d2[keep]))
             left = -1
     r, d2 = (np.concatenate(x) for x in zip(*kept, strict=True)) if kept else (np.zeros(0, np.int64),) * 2
-    out = {k: built[k][rows][r] for k in NAMES}
+    out = {k: v[rows][r] for k, v in built.items()}  # with any options beside NAMES (predict.search)
     out["data"] = d2
     out["sequence_parallel"] = out["tensor"] > 1
     return out, total

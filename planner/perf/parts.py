@@ -5,4 +5,5 @@ PART_NAMES = {"memory_bound": "memory-bound ops", "shard_gather_exposed": "ZeRO-
               "pipeline_bubble": "pipeline bubble", "context_comm": "context-parallel K/V ring",
               "expert_comm": "expert all-to-all",
               "expert_host": "MoE host launches", "pipeline_comm": "pipeline transfers",
-              "data_comm_exposed": "gradient all-reduce", "optimizer": "optimizer step"}
+              "data_comm_exposed": "gradient all-reduce", "optimizer": "optimizer step",
+              "offload": "optimizer offload (host)"}

@@ -17,13 +17,14 @@ from .calibration import DEFAULT, Calibration, generation_of
 from .failures import FailureResult, failures
 from .intervals import with_interval
 from .layouts import fewer_replicas
+from .options import OFFLOAD_CODES, OFFLOAD_NAMES, tp_overlap_offered
 from .power import clock_scale
 from .search_space import CANDIDATE_BUDGET, SearchSpace, candidates
 from .step import RECOMPUTE_CODES, RECOMPUTE_NAMES, Machine, Shape, evaluate
 
 STEP_PARTS = ("matmul_s", "memory_bound_s", "tensor_comm_s", "context_comm_s", "expert_comm_s", "expert_host_s",
               "shard_gather_exposed_s", "pipeline_bubble_s", "pipeline_comm_s", "data_comm_exposed_s",
-              "optimizer_s", "overhead_s")
+              "optimizer_s", "offload_s", "overhead_s")
 MEMORY_PARTS = ("weights_bytes", "gradients_bytes", "optimizer_bytes", "activations_bytes")
 DEFAULT_BATCH_TOKENS = 4 * 2**20  # ~4M tokens per step, as Llama 2 and 3 (used when global_batch is absent)
 # Step times this close to the best are a tie, won by the layout using the fewest accelerators:
@@ -46,11 +47,14 @@ class Layout:
     expert: int = 1
     shard_group: int = 0  # ZeRO/FSDP states sharded over this many data ranks (0: all d x c of them)
     expert_overlap: bool = False  # expert all-to-alls hidden behind another microbatch's compute
+    tp_overlap: bool = False  # tensor-parallel communication overlapped with the GEMMs (options.py)
+    offload: str = "none"  # "optimizer": Adam states and step on the host (options.py)
 
     def text(self) -> str:
         extra = ((f" c{self.context}" if self.context > 1 else "") + (f" e{self.expert}" if self.expert > 1 else "")
                  + (" overlapped" if self.expert_overlap and self.expert > 1 else "")
-                 + (f" g{self.shard_group}" if self.shard_group else ""))
+                 + (f" g{self.shard_group}" if self.shard_group else "") + (" tp-overlap" if self.tp_overlap else "")
+                 + (f" {self.offload}-offload" if self.offload != "none" else ""))
         return (f"t{self.tensor} p{self.pipeline} d{self.data} m{self.microbatch} v{self.interleave} "
                 f"z{self.zero} {self.recompute}{extra}")
 
@@ -144,7 +148,9 @@ def machine_of(plan, catalog, index: int, phase, precision: str, gpus: int, work
                    generation=generation_of(acc), fp8=precision.startswith("fp8"),
                    bf16_peak_flops=acc.peak_flops.get("bf16") or acc.peak_flops.get("fp16") or 0.0,
                    clock_scale=clock_scale(cap, acc.tdp_w) if cap else 1.0,
-                   stack=getattr(workload, "software", "megatron"))
+                   stack=getattr(workload, "software", "megatron"),
+                   host_bandwidth=m.host_bandwidth_bytes_per_s,
+                   host_memory_bandwidth=m.host_memory_bandwidth_bytes_per_s)
 
 
 def stated_layout(workload, shape: Shape, gpus: int) -> dict:
@@ -158,7 +164,8 @@ def stated_layout(workload, shape: Shape, gpus: int) -> dict:
             "sequence_parallel": np.array([par.sequence_parallel and t > 1]),
             "context": np.array([par.context]), "expert": np.array([par.expert]),
             "shard_group": np.array([par.shard_group or 0]),
-            "expert_overlap": np.array([par.expert_overlap])}
+            "expert_overlap": np.array([par.expert_overlap]), "tp_overlap": np.array([par.tp_overlap]),
+            "offload": np.array([OFFLOAD_CODES[par.offload]])}
 
 
 def experts_of(shape: Shape, layouts: dict) -> np.ndarray:
@@ -176,7 +183,8 @@ def run_model(shape: Shape, batch: int, machine: Machine, layouts: dict, cal: Ca
     return evaluate(shape, batch, machine, layouts["tensor"], layouts["pipeline"], layouts["data"],
                     layouts["microbatch"], layouts["interleave"], layouts["zero"], layouts["recompute"],
                     layouts["sequence_parallel"], layouts.get("context", 1), experts_of(shape, layouts),
-                    layouts.get("shard_group"), xo=layouts.get("expert_overlap", False), cal=cal)
+                    layouts.get("shard_group"), xo=layouts.get("expert_overlap", False), cal=cal,
+                    tpo=layouts.get("tp_overlap", False), off=layouts.get("offload", 0))
 
 
 def rank(parts: dict, tolerance: float = STEP_TOLERANCE) -> np.ndarray:
@@ -206,14 +214,18 @@ def search(shape: Shape, batch: int, machine: Machine, budget: int = CANDIDATE_B
     """Every valid layout (within the budget: search_space.py) evaluated at once (numpy), their
     order, best first, and the space searched. With flash attention, selective recomputation is
     the same as none and is not searched. Microbatches grow while the leanest layout fits in
-    memory (layouts.Grid.microbatch_limits), judged by this same model."""
-    recompute = ("none", "full") if shape.flash_attention else ("none", "selective", "full")
-
-    def fits(lay: dict) -> np.ndarray:
-        return run_model(shape, batch, machine, lay)["fits"]
-
-    layouts, space = candidates(shape, batch, machine.gpus, machine.gpus_per_node, recompute, budget, fits, True)
-    parts = run_model(shape, batch, machine, layouts)
+    memory (layouts.Grid.microbatch_limits), judged by this same model. Tensor-parallel overlap
+    is on wherever the stack offers it; optimizer offload is searched only where nothing fits
+    without it (``_candidates``), which at most doubles the work."""
+    layouts, parts, space = _candidates(shape, batch, machine, budget, offload=False)
+    offers = DEFAULT.stack(machine.stack).optimizer_offload
+    if offers and not parts["fits"].any() and _offload_helps(parts, layouts, machine):
+        # nothing fits, but some would without the Adam states: the space again with them on the host
+        lay2, parts2, space2 = _candidates(shape, batch, machine, budget, offload=True)
+        layouts = {k: np.concatenate((layouts[k], lay2[k])) for k in layouts}
+        parts = {k: np.concatenate((v, parts2[k])) if isinstance(v, np.ndarray) else v for k, v in parts.items()}
+        space = replace(space, considered=space.considered + space2.considered,
+                        possible=space.possible + space2.possible)
     # the layouts that tie for best again with fewer replicas (layouts.py), fastest first
     ties = np.flatnonzero(_ties(parts, STEP_TOLERANCE))
     ties = ties[np.argsort(parts["step_time_s"][ties], kind="stable")]
@@ -229,6 +241,42 @@ def search(shape: Shape, batch: int, machine: Machine, budget: int = CANDIDATE_B
     space = replace(space, considered=space.considered + added, possible=space.possible + wanted, how=how,
                     idle_note=_idle_note(parts, order, batch, machine.gpus))
     return layouts, parts, order, space
+
+
+def _candidates(shape: Shape, batch: int, machine: Machine, budget: int, offload: bool):
+    """The search space's layouts, evaluated: tensor-parallel overlap wherever the stack offers it
+    (the model never makes it slower); with ``offload``, optimizer offload on every layout that
+    shards its states (ZeRO >= 1) or has one data rank, its microbatches grown to what then fits."""
+    recompute = ("none", "full") if shape.flash_attention else ("none", "selective", "full")
+    overlap = tp_overlap_offered(DEFAULT.stack(machine.stack), machine.generation)
+    code = OFFLOAD_CODES["optimizer" if offload else "none"]
+
+    def fits(lay: dict) -> np.ndarray:
+        return run_model(shape, batch, machine, {**lay, "offload": np.full(len(lay["tensor"]), code)})["fits"]
+
+    layouts, space = candidates(shape, batch, machine.gpus, machine.gpus_per_node, recompute, budget, fits, True)
+    if offload:
+        keep = _may_offload(layouts)
+        layouts = {k: v[keep] for k, v in layouts.items()}
+        dropped = len(keep) - int(keep.sum())  # not candidates at all: neither considered nor possible
+        space = replace(space, considered=space.considered - dropped, possible=space.possible - dropped)
+    n = len(layouts["tensor"])
+    layouts["tp_overlap"] = (layouts["tensor"] > 1) & overlap
+    layouts["offload"] = np.full(n, code, dtype=np.int64)
+    return layouts, run_model(shape, batch, machine, layouts), space
+
+
+def _may_offload(layouts: dict) -> np.ndarray:
+    """Layouts whose optimizer may move to the host: ZeRO-Offload, FSDP's and Megatron's offload
+    work on sharded states (ZeRO >= 1), or on a single data rank."""
+    return (layouts["zero"] >= 1) | (layouts["data"] * layouts["context"] == 1)
+
+
+def _offload_helps(parts: dict, layouts: dict, machine: Machine) -> bool:
+    """Whether some layout that may offload would fit without its Adam states: only then is the
+    space searched again with them on the host."""
+    left = parts["memory_bytes"] - parts["optimizer_bytes"]
+    return bool((_may_offload(layouts) & (left <= machine.memory_bytes * C.USABLE_MEMORY_FRACTION)).any())
 
 
 def _idle_note(parts: dict, order: np.ndarray, batch: int, gpus: int) -> str:
@@ -323,7 +371,9 @@ def _pick(layouts: dict, parts: dict, i: int, shape: Shape) -> tuple[Layout, dic
                     context=at("context") if "context" in layouts else 1,
                     expert=int(experts_of(shape, {k: v[i:i + 1] for k, v in layouts.items()})[0]),
                     shard_group=at("shard_group") if "shard_group" in layouts else 0,
-                    expert_overlap=bool(layouts["expert_overlap"][i]) if "expert_overlap" in layouts else False)
+                    expert_overlap=bool(layouts["expert_overlap"][i]) if "expert_overlap" in layouts else False,
+                    tp_overlap=bool(layouts["tp_overlap"][i]) if "tp_overlap" in layouts else False,
+                    offload=OFFLOAD_NAMES[at("offload")] if "offload" in layouts else "none")
     return layout, {k: float(v[i]) for k, v in parts.items() if isinstance(v, np.ndarray)}
 
 

@@ -33,6 +33,9 @@ microbatch m, interleave v, ZeRO stage z and a recompute choice:
   rows, token permutations and the router as memory-bound bytes, all-to-alls split over NVLink
   and the fabric (optionally hidden behind compute), and the host's per-expert GEMM launches.
 - Optimizer: Adam reads and writes ~28 bytes per local parameter.
+- Options (options.py): tensor-parallel overlap hides the stack's share of the TP communication
+  behind the linear GEMMs; optimizer offload keeps Adam's states on the host and pays the host
+  link and the CPU's Adam step instead.
 - Memory per accelerator: weights, gradients and optimizer states (the stack's bytes per
   parameter, constants.STATE_BYTES, sharded over d by ZeRO stage), activations for the in-flight
   microbatches (p on the first stage, x (1 + (p-1)/(p v)) when interleaved) per the recompute
@@ -46,8 +49,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..model.machine import DEFAULT_HOST_BANDWIDTH, DEFAULT_HOST_MEMORY_BANDWIDTH
 from . import constants as C
 from . import moe
+from . import options as opt
 from .calibration import DEFAULT, Calibration
 
 RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
@@ -109,6 +114,8 @@ class Machine:
     bf16_peak_flops: float = 0.0  # dense 16-bit peak (0: peak_flops)
     clock_scale: float = 1.0  # compute speed left under a power cap (planner/perf/power.py)
     stack: str = "megatron"  # the training software that runs on it (calibration.STACKS)
+    host_bandwidth: float = DEFAULT_HOST_BANDWIDTH  # per direction, accelerator to host memory (offload)
+    host_memory_bandwidth: float = DEFAULT_HOST_MEMORY_BANDWIDTH  # host DRAM per accelerator (offload)
 
 
 def model_flops_per_step(shape: Shape, batch: int) -> float:
@@ -118,14 +125,16 @@ def model_flops_per_step(shape: Shape, batch: int) -> float:
 
 
 def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, sp, c=1, e=1, g=None,
-             xo=False, cal: Calibration = DEFAULT) -> dict:
+             xo=False, cal: Calibration = DEFAULT, tpo=False, off=0) -> dict:
     """Named parts of the step time (s) and memory (bytes) for arrays of layouts; ``c`` is the
     context-parallel size, ``e`` the expert-parallel size (1: neither), ``g`` the ZeRO/FSDP
     sharding group (None or 0: every data-parallel rank), ``xo`` whether the expert all-to-alls
-    overlap another microbatch's compute, and ``cal`` the calibrated figures (the machine names
-    its generation and the training stack that runs on it)."""
+    overlap another microbatch's compute, ``tpo`` tensor-parallel overlap and ``off`` optimizer
+    offload (planner/perf/options.py), and ``cal`` the calibrated figures (the machine names its
+    generation and the training stack that runs on it)."""
     t, p, d, m, v, z, rc, c, e = (np.asarray(x, dtype=float) for x in (t, p, d, m, v, z, rc, c, e))
     sp = np.asarray(sp, dtype=bool)
+    tpo, off = np.asarray(tpo, dtype=bool), np.asarray(off) == opt.OFFLOAD_CODES["optimizer"]
     gen, st = cal.generation(machine.generation), cal.stack(machine.stack)
     L, h, a, s, V = (float(x) for x in (shape.layers, shape.hidden, shape.heads, shape.sequence, shape.vocabulary))
     P = float(shape.parameters)
@@ -181,8 +190,8 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     # Fused (flash) attention runs at its own kernel efficiency; unfused scores are batched matmuls.
     score_rate = peak16 * (gen.attention if shape.flash_attention else eff16)
     logits = 6 * m * sl * h * V / t  # forward and backward of the output layer, on the last stage
-    matmul = (layers_per_stage * (linear_fwd * passes * routed / linear_rate + score_layer / score_rate)
-              + logits / (peak16 * eff16))
+    linear_s = layers_per_stage * linear_fwd * passes * routed / linear_rate  # the GEMMs TP overlap hides behind
+    matmul = linear_s + layers_per_stage * score_layer / score_rate + logits / (peak16 * eff16)
 
     # activation bytes per layer (Korthikanti et al. table 2: m s h (34 + 5 a s / h) unsharded)
     # (10 h of it, layer-norm inputs, dropout masks and the inputs of the first matmuls, stays
@@ -207,6 +216,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     tp_lat = np.where(in_node, cal.nvlink_latency_s, cal.fabric_latency_s)
     tensor_comm = np.where(t > 1, layers_per_stage * allreduces
                            * (2 * (t - 1) / t * tp_bytes / tp_bw + 2 * (t - 1) * tp_lat), 0.0)
+    tensor_comm = opt.tp_exposed(tensor_comm, linear_s, tpo & in_node, st.tp_overlap)
 
     # Context parallelism: each layer passes its K and V blocks around the ring of c ranks, once
     # forward and twice backward (Liu et al. 2023, ring attention; Megatron-Core's context
@@ -303,9 +313,10 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     shard = np.where(z >= 1, g, 1.0)
     shard_e = np.where(z >= 1, g_expert, 1.0)
     sharded = dense_local / shard + expert_local / shard_e
-    optimizer = sharded * C.OPTIMIZER_STEP_BYTES / hbm
+    optimizer = np.where(off, 0.0, sharded * C.OPTIMIZER_STEP_BYTES / hbm)  # offloaded: on the host instead
+    offload = opt.offload_time(sharded, off, machine.host_bandwidth, machine.host_memory_bandwidth)
 
-    step = step_pipeline + dp_exposed + optimizer + st.step_overhead_s
+    step = step_pipeline + dp_exposed + optimizer + offload + st.step_overhead_s
 
     # -- memory per accelerator ---------------------------------------------------------------
     def per_gpu(stage):
@@ -351,6 +362,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
     logit_bytes = C.LOGITS_BYTES.get(machine.stack, C.LOGITS_BYTES["megatron"])
     activations = L * per_layer * in_flight * interleave + logit_bytes * m * sl * V / t
     total_memory = weights + gradients + optimizer_states + activations
+    optimizer_states, total_memory = opt.offloaded(optimizer_states, total_memory, off)  # offload: states on host
 
     tokens = batch * s
     hw_flops = (batch / m) * c * (L * hw_layer * t + logits * t)  # whole model, whole batch
@@ -373,6 +385,7 @@ def evaluate(shape: Shape, batch: int, machine: Machine, t, p, d, m, v, z, rc, s
         "data_comm_s": dp_time,
         "data_comm_exposed_s": dp_exposed,
         "optimizer_s": optimizer,
+        "offload_s": offload,
         "overhead_s": np.full_like(step, st.step_overhead_s),
         "microbatches": micro,
         "tokens_per_s": tokens / step,

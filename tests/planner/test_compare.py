@@ -47,9 +47,9 @@ def test_fields_that_differ_name_both_values(rsc_selene):
     assert "network.fabric" not in diffs  # both HDR InfiniBand
     assert diffs["facility.pue"] == ("1.1", None)  # Selene gives none
     assert diffs["workloads[0].gpus"] == (None, "1024")
-    # the presets name their switch models and shapes too (67 since parallelism.expert_overlap, 2026-11-29:
-    # Selene states a layout, RSC's first workload none)
-    assert len(c.differences) == 67
+    # the presets name their switch models and shapes too (69 since parallelism.expert_overlap,
+    # tp_overlap and offload: Selene states a layout, RSC's first workload none)
+    assert len(c.differences) == 69
 
 
 def test_a_plan_against_itself_and_an_edit(rsc_selene):
@@ -82,7 +82,7 @@ def test_table_and_markdown(rsc_selene):
     c = compare(rsc_selene)
     table = as_table(c)
     assert "16,000" in table and "4,480" in table and "-11,520 (-72.0%)" in table
-    assert "Plan fields that differ (67):" in table
+    assert "Plan fields that differ (69):" in table
     md = as_markdown(c)
     assert "| Accelerators | 16,000 | 4,480 | -11,520 (-72.0%) |" in md
     assert "| `phases[0].nodes[0].count` | 760 | 280 |" in md

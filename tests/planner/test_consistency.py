@@ -106,8 +106,9 @@ def test_a_run_failures_stop_says_so_in_words():
 name: big
 phases: [{name: A, nodes: [{system: dgx-h100, count: 40000}]}]
 workloads:
-  - {name: w, model: {layers: 126, hidden: 16384, heads: 128}, tokens: 15e12}
+  - {name: w, model: {layers: 126, hidden: 16384, heads: 128}, tokens: 15e12, global_batch: 4096}
 """
+    # (8M tokens a step: the search spreads the run over 258,048 accelerators, past the failure limit)
     from planner.summary import as_table
 
     r = planner.evaluate(planner.loads(text))

@@ -95,11 +95,14 @@ def test_failures_never_raise_and_stay_meaningful(train, gpus, params, bw, rate,
 
 
 def plan_with(nodes: int, gpus: str = "") -> str:
+    # a batch of 4,096 sequences (8M tokens): more replicas still pay, so the search spreads the run
+    # over 258,048 accelerators (with the default 2,048 it ties on 129,024, below the failure limit)
     return f"""
 name: big run
 phases: [{{name: A, nodes: [{{system: dgx-h100, count: {nodes}}}]}}]
 workloads:
-  - {{name: 405B, model: {{layers: 126, hidden: 16384, heads: 128, tied_embeddings: true}}, tokens: 15e12{gpus}}}
+  - {{name: 405B, model: {{layers: 126, hidden: 16384, heads: 128, tied_embeddings: true}}, tokens: 15e12,
+     global_batch: 4096{gpus}}}
 """
 
 
