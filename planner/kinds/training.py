@@ -70,6 +70,8 @@ CODES = {
     "expert-does-not-divide": "error: an expert-parallel size that does not divide the experts and data x context",
     "published-figure-count": "error: a published block with no measured figure or more than one",
     "shard-group-does-not-divide": "error: a shard group that does not divide data x context",
+    "tp-overlap-not-offered": "tensor-parallel overlap stated where the stack or accelerator has none (ignored)",
+    "offload-without-sharding": "optimizer offload with ZeRO 0 over several data-parallel ranks",
 }
 
 
@@ -380,6 +382,22 @@ def _check_layout(ctx: CheckContext, gpus: int) -> list[Finding]:
     if par.shard_group and data and (data * par.context) % par.shard_group:
         out.append(error("shard-group-does-not-divide", where + ("shard_group",),
                          f"a shard group dividing data x context ({data * par.context:,})", str(par.shard_group)))
+    if par.tp_overlap:
+        from ..perf.calibration import DEFAULT, generation_of
+        from ..perf.options import tp_overlap_offered
+
+        gens = sorted({generation_of(ctx.catalog.accelerators[a]) for a in ctx.accelerators})
+        offered = [g for g in gens if tp_overlap_offered(DEFAULT.stack(w.software), g)]
+        if par.tensor == 1 or not offered:
+            why = ("there is no tensor parallelism to overlap" if par.tensor == 1 else
+                   f"{w.software} does not overlap it on {', '.join(gens) or 'these accelerators'} (Hopper and "
+                   "later, Megatron-LM or FSDP)")
+            out.append(warning("tp-overlap-not-offered", where + ("tp_overlap",),
+                               f"{w.name}: tensor-parallel overlap is ignored: {why}"))
+    if par.offload != "none" and par.zero == 0 and data > 1:
+        out.append(warning("offload-without-sharding", where + ("offload",),
+                           f"{w.name}: optimizer offload with ZeRO 0 keeps a whole optimizer per data-parallel "
+                           f"rank on each host ({data:,} copies); ZeRO-Offload and FSDP offload shard it (zero 1-3)"))
     if ctx.gpus_per_node and par.tensor > ctx.gpus_per_node:
         out.append(warning("tensor-spans-nodes", where + ("tensor",),
                            f"{w.name}: tensor parallelism of {par.tensor} spans nodes of {ctx.gpus_per_node} "

@@ -154,3 +154,22 @@ def test_host_figures_reach_the_machine():
                                ("gb200-nvl72", 225e9, 256e9), ("mi300x-platform", 55e9, 76.8e9)):
         machine = inputs(plan(1, "auto", system=system, batch=8))[2]
         assert (machine.host_bandwidth, machine.host_memory_bandwidth) == (link, dram), system
+
+
+def test_stated_options_the_stack_or_layout_cannot_use_are_warned_about():
+    text = """
+name: t
+phases: [{name: A, nodes: [{system: dgx-a100, count: 8}]}]
+workloads:
+  - {name: W, model: {layers: 32, hidden: 4096, heads: 32}, tokens: 1e10, global_batch: 512,
+     parallelism: {tensor: 8, pipeline: 1, microbatch: 1, zero: 0, tp_overlap: true, offload: optimizer}}
+"""
+    r = planner.evaluate(planner.loads(text))
+    messages = {w.code: w.message for w in r.warnings}
+    assert messages["tp-overlap-not-offered"] == ("W: tensor-parallel overlap is ignored: megatron does not overlap "
+                                                 "it on ampere (Hopper and later, Megatron-LM or FSDP)")
+    assert messages["offload-without-sharding"].startswith("W: optimizer offload with ZeRO 0 keeps a whole optimizer "
+                                                           "per data-parallel rank on each host (8 copies)")
+    h100 = planner.evaluate(planner.loads(text.replace("dgx-a100", "dgx-h100").replace("zero: 0", "zero: 1")))
+    assert not {"tp-overlap-not-offered", "offload-without-sharding"} & {w.code for w in h100.warnings}
+    assert h100.workloads[0].predicted.layout.tp_overlap
