@@ -1,26 +1,12 @@
-"""The few constants of the performance model, each with where it comes from.
-
-The model is analytic: these are not per-row fits. GEMM_EFFICIENCY_MAX, MEMORY_PASSES and
-COLLECTIVE_EFFICIENCY were set once, to values in the published ranges, so that the model
-lands within 15% of every row of Megatron-LM's Table 1 (see README, "Performance model").
+"""Fixed constants of the performance model, each with where it comes from: byte counts,
+failure rates, the MoE imbalance allowance. The figures fitted to the validation suite
+(matmul, attention and memory efficiency per accelerator generation, the training stacks,
+collective efficiency and latency) are in planner/perf/calibration.py.
 """
 
-# Largest fraction of dense peak that big bf16 matrix multiplications sustain inside a full
-# training step. cuBLAS reaches ~80% of A100's 312 TF on large GEMMs in isolation (NVIDIA A100
-# whitepaper, figure on GEMM throughput); a training step's GEMMs are smaller and interleaved
-# with other kernels.
-GEMM_EFFICIENCY_MAX = 0.72
-# Efficiency halves when the per-accelerator slice of the hidden size (h / tensor) falls to
-# this many columns: small matrix multiplications run far below peak (they cannot fill the
-# GPU's SMs). Calculon models the same effect with measured efficiency tables.
-GEMM_HALF_WIDTH = 96.0
-# Bytes moved through HBM by the non-matmul operations (layer norms, dropout, GeLU, softmax,
-# residuals) per byte of activations they produce: one write and one read of each
-# (activation sizes from Korthikanti et al. 2022, "Reducing Activation Recomputation in Large
-# Transformer Models", table 2).
-MEMORY_PASSES = 2.0
 # Achieved bus bandwidth of NCCL collectives as a fraction of the link rate (NCCL tests report
-# ~230 of 300 GB/s per direction on A100 NVLink, ~ 80-90% on InfiniBand).
+# ~230 of 300 GB/s per direction on A100 NVLink, ~ 80-90% on InfiniBand): the serving model's
+# (planner/kinds/serving_model.py); training uses calibration.py's per-link figures.
 COLLECTIVE_EFFICIENCY = 0.78
 # Usable fraction of accelerator memory (the rest: CUDA context, allocator fragmentation,
 # workspace buffers).
