@@ -156,6 +156,93 @@ def training_steps(configs) -> list[dict]:
     return out
 
 
+def llama_steps(configs) -> list[dict]:
+    """A plain PyTorch Llama-style model: RMSNorm, grouped-query attention (SDPA with enable_gqa),
+    SwiGLU MLP, no biases, untied output layer, no rotary embedding (a small elementwise cost
+    left out); bf16 autocast, fp32 weights, fused AdamW; ``recompute`` wraps each block in
+    torch.utils.checkpoint (full recomputation)."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from torch.utils.checkpoint import checkpoint
+
+    class Block(nn.Module):
+        def __init__(self, h, a, kv, ffn):
+            super().__init__()
+            self.a, self.kv, self.d = a, kv, h // a
+            self.n1, self.n2 = nn.RMSNorm(h), nn.RMSNorm(h)
+            self.q = nn.Linear(h, h, bias=False)
+            self.k = nn.Linear(h, kv * self.d, bias=False)
+            self.v = nn.Linear(h, kv * self.d, bias=False)
+            self.o = nn.Linear(h, h, bias=False)
+            self.gate = nn.Linear(h, ffn, bias=False)
+            self.up = nn.Linear(h, ffn, bias=False)
+            self.down = nn.Linear(ffn, h, bias=False)
+
+        def forward(self, x):
+            b, s, h = x.shape
+            y = self.n1(x)
+            q = self.q(y).view(b, s, self.a, self.d).transpose(1, 2)
+            k = self.k(y).view(b, s, self.kv, self.d).transpose(1, 2)
+            v = self.v(y).view(b, s, self.kv, self.d).transpose(1, 2)
+            att = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+            x = x + self.o(att.transpose(1, 2).reshape(b, s, h))
+            y = self.n2(x)
+            return x + self.down(F.silu(self.gate(y)) * self.up(y))
+
+    class Llama(nn.Module):
+        def __init__(self, L, h, a, kv, ffn, V, recompute):
+            super().__init__()
+            self.recompute = recompute
+            self.tok = nn.Embedding(V, h)
+            self.blocks = nn.ModuleList(Block(h, a, kv, ffn) for _ in range(L))
+            self.norm, self.head = nn.RMSNorm(h), nn.Linear(h, V, bias=False)
+
+        def forward(self, idx):
+            x = self.tok(idx)
+            for blk in self.blocks:
+                x = checkpoint(blk, x, use_reentrant=False) if self.recompute else blk(x)
+            return self.head(self.norm(x))
+
+    out = []
+    for name, L, h, a, kv, ffn, s, V, b, recompute in configs:
+        torch.manual_seed(0)
+        model = opt = idx = None
+        try:
+            model = Llama(L, h, a, kv, ffn, V, recompute).cuda()
+            opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)
+            idx = torch.randint(0, V, (b, s), device="cuda")
+
+            def step(model=model, opt=opt, idx=idx, V=V):
+                with torch.autocast("cuda", dtype=torch.bfloat16):
+                    logits = model(idx)
+                loss = F.cross_entropy(logits.float().view(-1, V), idx.view(-1))
+                loss.backward()
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+
+            t = _timed(step, repeats=8, warmup=3)
+            params = sum(p.numel() for p in model.parameters())
+            out.append({"name": name, "layers": L, "hidden": h, "heads": a, "kv_heads": kv, "ffn_hidden": ffn,
+                        "sequence": s, "vocabulary": V, "microbatch": b, "recompute": "full" if recompute else "none",
+                        "parameters": params, "step_s": t, "tokens_per_s": b * s / t,
+                        "peak_memory_bytes": torch.cuda.max_memory_allocated()})
+        except torch.cuda.OutOfMemoryError as exc:
+            out.append({"name": name, "error": repr(exc)[:200]})
+        finally:
+            model = opt = idx = None  # noqa: F841
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats()
+    return out
+
+
+LLAMA_CONFIGS = [  # name, layers, hidden, heads, kv heads, ffn, sequence, vocabulary, microbatch, recompute
+    ("llama-1b", 16, 2048, 32, 8, 8192, 2048, 128256, 8, False),
+    ("llama-3b", 28, 3072, 24, 8, 8192, 2048, 128256, 4, False),
+    ("llama-3b-recompute", 28, 3072, 24, 8, 8192, 2048, 128256, 8, True),
+    ("llama-1b-s8192", 16, 2048, 32, 8, 8192, 8192, 128256, 2, False),
+]
+
 CONFIGS = [  # name, layers, hidden, heads, sequence, vocabulary, microbatch
     ("gpt-125m", 12, 768, 12, 2048, 50304, 16),
     ("gpt-350m", 24, 1024, 16, 2048, 50304, 16),
@@ -171,7 +258,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="gpu_calibration.json")
     ap.add_argument("--quick", action="store_true", help="fewer shapes (a smoke test)")
+    ap.add_argument("--llama", action="store_true", help="only the Llama-style training steps")
     args = ap.parse_args()
+    if args.llama:
+        props = torch.cuda.get_device_properties(0)
+        rows = llama_steps(LLAMA_CONFIGS)
+        with open(args.out, "w") as f:
+            json.dump({"device": props.name, "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"),
+                       "llama_training": rows}, f, indent=1)
+        for row in rows:
+            print(row if "error" in row else
+                  f"{row['name']}: {row['step_s'] * 1e3:.1f} ms/step, {row['tokens_per_s']:,.0f} tokens/s, "
+                  f"{row['peak_memory_bytes'] / 2**30:.1f} GiB (params {row['parameters']:,})")
+        return
     started = time.time()
     props = torch.cuda.get_device_properties(0)
     result = {"device": props.name, "multiprocessors": props.multi_processor_count,
